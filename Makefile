@@ -1,0 +1,76 @@
+# kejiju — the county science & technology bureau portal.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kejiju
+REDIS_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast test-sqlite test-postgres lint fmt check bench prod-local system-packages migrate demo services
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+system-packages: ## install the Debian packages (CJK font, poppler, Chromium) when root and missing
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages (install them as root):$$missing"; fi; \
+	fi
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## load the demo county and the demo accounts
+	$(PY) manage.py load_demo
+
+run: system-packages $(STAMP) ## set up what is missing and serve http://127.0.0.1:8000 on SQLite
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --quiet-logins
+	@echo; $(PY) -c "import json; d=json.load(open('var/demo-logins.json')); print('演示账号（用户名 / 密码）：'); [print(f'  {k:<12} {v}') for k, v in d.items()]"
+	@echo; echo "门户地址：http://127.0.0.1:8000/"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-packages $(STAMP) ## install what is missing and run the whole suite on SQLite and PostgreSQL
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "== suite on SQLite"
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	@echo "== suite on PostgreSQL"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## the suite without browser and service tests, on SQLite
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(STAMP) ## Django system checks and missing migrations
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP) ## run the benchmarks in bench/ (figures go to bench/RESULTS.md)
+	$(PY) bench/run.py
+
+prod-local: $(STAMP) ## gunicorn + Celery worker + beat on the local PostgreSQL and Redis
+	deploy/prod-local.sh

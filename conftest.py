@@ -1,0 +1,115 @@
+"""Fixtures shared by every app's tests: one user per role, logged-in clients, and the services."""
+
+import os
+import socket
+
+import pytest
+
+from kejiju.choices import Role, Section
+
+PASSWORD = "Kejiju-test-2026!"
+
+
+def service_reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skips a test whose service is missing, except on CI (CI=true), where that is a failure."""
+    if not service_reachable(host, port):
+        message = f"{name} is not reachable at {host}:{port}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def redis_service():
+    require_service("Redis", "127.0.0.1", 6379)
+    return "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def town(db):
+    from kejiju.models import Town
+
+    return Town.objects.get(name="安阳街道")
+
+
+@pytest.fixture
+def enterprise(db, town):
+    from enterprises.models import Enterprise
+    from kejiju.codes import make_credit_code
+
+    return Enterprise.objects.create(
+        credit_code=make_credit_code(9001), name="瑞安测试科技有限公司", town=town
+    )
+
+
+@pytest.fixture
+def other_enterprise(db, town):
+    from enterprises.models import Enterprise
+    from kejiju.codes import make_credit_code
+
+    return Enterprise.objects.create(
+        credit_code=make_credit_code(9002), name="瑞安另一家机械有限公司", town=town
+    )
+
+
+@pytest.fixture
+def expert_record(db):
+    from experts.models import Expert
+
+    return Expert.objects.create(
+        name="测试专家",
+        employer="温州大学",
+        title="senior",
+        specialties="新材料",
+        mobile="13800000009",
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    from kejiju.models import User
+
+    def make(role: str, username: str | None = None, **extra):
+        user = User(username=username or f"{role}-user", role=role, **extra)
+        if role == Role.STAFF and "section" not in extra:
+            user.section = Section.HIGH_TECH
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user, enterprise, expert_record):
+    """One user per role."""
+    return {
+        Role.STAFF: make_user(Role.STAFF),
+        Role.ENTERPRISE: make_user(Role.ENTERPRISE, enterprise=enterprise),
+        Role.EXPERT: make_user(Role.EXPERT, expert=expert_record),
+        Role.LEADER: make_user(Role.LEADER),
+        Role.ADMIN: make_user(Role.ADMIN),
+        Role.AUDITOR: make_user(Role.AUDITOR),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import PlanCategory, TechField, Town, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "role",
+        "section",
+        "enterprise",
+        "is_active",
+    )
+    list_filter = ("role", "section", "is_active")
+    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    autocomplete_fields = ("enterprise",)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("角色与归属", {"fields": ("role", "section", "enterprise", "expert", "phone")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("角色与归属", {"fields": ("role", "section", "enterprise", "expert")}),
+    )
+
+
+@admin.register(Town)
+class TownAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+    search_fields = ("name",)
+
+
+@admin.register(PlanCategory)
+class PlanCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "level", "legacy", "order")
+    list_filter = ("level", "legacy")
+    search_fields = ("code", "name")
+
+
+@admin.register(TechField)
+class TechFieldAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "order")
+    search_fields = ("name",)

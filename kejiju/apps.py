@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class KejijuConfig(AppConfig):
+    name = "kejiju"
+    verbose_name = "平台与基础数据"
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (signal receivers)

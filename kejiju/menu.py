@@ -1,0 +1,11 @@
+from .choices import Role
+from .navigation import MenuItem
+
+MENU = [
+    MenuItem("工作台", "staff_home", (Role.STAFF, Role.ADMIN), order=0),
+    MenuItem("企业工作台", "enterprise_home", (Role.ENTERPRISE,), order=0),
+    MenuItem("我的评审", "expert_home", (Role.EXPERT,), order=0),
+    MenuItem("领导驾驶舱", "leader_home", (Role.LEADER,), order=0),
+    MenuItem("审计日志", "audit_log", (Role.AUDITOR,), order=0),
+    MenuItem("后台管理", "admin:index", (Role.STAFF, Role.ADMIN), order=900),
+]

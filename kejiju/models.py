@@ -1,0 +1,172 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .choices import AuditAction, Level, Role, Section
+
+
+class User(AbstractUser):
+    """A person who logs in to the portal, with exactly one role."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.STAFF)
+    section = models.CharField("所在科室", max_length=20, choices=Section.choices, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="所属企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    expert = models.OneToOneField(
+        "experts.Expert",
+        verbose_name="对应专家",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user",
+    )
+    phone = models.CharField("手机", max_length=20, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="enterprise") | models.Q(enterprise__isnull=False),
+                name="user_enterprise_role_has_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="expert") | models.Q(expert__isnull=False),
+                name="user_expert_role_has_expert",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ENTERPRISE and not self.enterprise_id:
+            raise ValidationError({"enterprise": "企业用户必须关联所属企业。"})
+        if self.role == Role.EXPERT and not self.expert_id:
+            raise ValidationError({"expert": "专家用户必须关联专家库中的专家。"})
+        if self.role == Role.STAFF and not self.section:
+            raise ValidationError({"section": "局机关工作人员须选择所在科室。"})
+
+    def save(self, *args, **kwargs) -> None:
+        # The admin site is for the bureau's staff and the administrators only.
+        self.is_staff = self.is_superuser or self.role in (Role.STAFF, Role.ADMIN)
+        super().save(*args, **kwargs)
+
+    def set_password(self, raw_password) -> None:
+        from django.utils import timezone
+
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and (self.role in roles or self.is_superuser)
+
+    @property
+    def is_bureau_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN) or self.is_superuser
+
+
+class Town(models.Model):
+    """A town or subdistrict (镇街) of the county."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "镇街"
+        verbose_name_plural = "镇街"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanCategory(models.Model):
+    """A science & technology plan category (计划类别) projects are filed under."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    level = models.CharField("级别", max_length=20, choices=Level.choices)
+    legacy = models.BooleanField("已停止的历史计划", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "计划类别"
+        verbose_name_plural = "计划类别"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TechField(models.Model):
+    """One of the 国家重点支持的高新技术领域."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "高新技术领域"
+        verbose_name_plural = "高新技术领域"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditEvent(models.Model):
+    """An authentication or access-control event. Append-only: rows are never changed or removed."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    action = models.CharField("事件", max_length=30, choices=AuditAction.choices, db_index=True)
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name="用户",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    path = models.CharField("访问路径", max_length=500, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")

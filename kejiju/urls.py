@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "瑞安市科学技术局业务平台 · 后台管理"
+admin.site.site_title = "科技局后台管理"
+admin.site.index_title = "数据与用户管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("enterprise/", views.enterprise_home, name="enterprise_home"),
+    path("expert/", views.expert_home, name="expert_home"),
+    path("leader/", views.leader_home, name="leader_home"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("healthz", views.healthz, name="healthz"),
+    path("enterprises/", include("enterprises.urls")),
+    path("projects/", include("projects.urls")),
+    path("patents/", include("patents.urls")),
+    path("experts/", include("experts.urls")),
+    path("seismic/", include("seismic.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,99 @@
+import django_filters
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from .choices import AuditAction, Role
+from .models import AuditEvent
+from .permissions import BUREAU, role_required
+from .queue import broker_status
+
+ROLE_HOMES = {
+    Role.STAFF: "staff_home",
+    Role.ADMIN: "admin:index",
+    Role.ENTERPRISE: "enterprise_home",
+    Role.EXPERT: "expert_home",
+    Role.LEADER: "leader_home",
+    Role.AUDITOR: "audit_log",
+}
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """Sends each role to its own home page."""
+    if request.user.is_superuser:
+        return redirect("admin:index")
+    return redirect(ROLE_HOMES[Role(request.user.role)])
+
+
+@role_required(*BUREAU)
+def staff_home(request):
+    return render(request, "kejiju/home_staff.html")
+
+
+@role_required(Role.ENTERPRISE)
+def enterprise_home(request):
+    return render(request, "kejiju/home_enterprise.html", {"enterprise": request.user.enterprise})
+
+
+@role_required(Role.EXPERT)
+def expert_home(request):
+    return render(request, "kejiju/home_expert.html", {"expert": request.user.expert})
+
+
+@role_required(Role.LEADER)
+def leader_home(request):
+    try:
+        return redirect(reverse("reports:dashboard"))
+    except Exception:
+        return render(request, "kejiju/home_leader.html")
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    username = django_filters.CharFilter(label="用户名", lookup_expr="icontains")
+    action = django_filters.ChoiceFilter(label="事件", choices=AuditAction.choices)
+    at = django_filters.DateFromToRangeFilter(label="日期范围")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["username", "action", "at"]
+
+
+@role_required(Role.AUDITOR)
+def audit_log(request):
+    """The audit log, for the security auditor only (separation of duties)."""
+    events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.select_related("user"))
+    page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "kejiju/audit_log.html", {"filter": events, "page": page})
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:
+        database = "unavailable"
+    broker = broker_status()
+    healthy = database == "ok" and broker in ("ok", "eager")
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "degraded",
+            "database": database,
+            "database_engine": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            "broker": broker,
+        },
+        status=200 if healthy else 503,
+    )

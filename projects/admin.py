@@ -1,0 +1,36 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AuctionDeal, Project, TechContract
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "number",
+        "name",
+        "category",
+        "undertaker",
+        "status",
+        "applied_on",
+        "approved_on",
+        "funding",
+    )
+    list_filter = ("category", "status", "funding_mode", "town")
+    search_fields = ("number", "name", "undertaker")
+    date_hierarchy = "applied_on"
+
+
+@admin.register(TechContract)
+class TechContractAdmin(SimpleHistoryAdmin):
+    list_display = ("registration_no", "name", "kind", "seller", "buyer", "amount", "registered_on")
+    list_filter = ("kind",)
+    search_fields = ("registration_no", "name", "seller", "buyer")
+    date_hierarchy = "registered_on"
+
+
+@admin.register(AuctionDeal)
+class AuctionDealAdmin(SimpleHistoryAdmin):
+    list_display = ("achievement", "winner", "amount", "dealt_on", "event")
+    search_fields = ("achievement", "winner", "event")
+    date_hierarchy = "dealt_on"

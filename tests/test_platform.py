@@ -1,0 +1,100 @@
+import pytest
+from django.urls import reverse
+
+from kejiju.choices import AuditAction, Role
+from kejiju.models import AuditEvent, PlanCategory, TechField, Town
+
+HOMES = {
+    Role.STAFF: "/staff/",
+    Role.ENTERPRISE: "/enterprise/",
+    Role.EXPERT: "/expert/",
+    Role.LEADER: "/leader/",
+    Role.ADMIN: "/admin/",
+    Role.AUDITOR: "/audit/",
+}
+
+
+@pytest.mark.django_db
+def test_reference_data_is_loaded_by_migrations():
+    assert Town.objects.count() == 20
+    assert Town.objects.filter(name="塘下镇").exists()
+    assert PlanCategory.objects.get(code="torch").name == "国家火炬计划"
+    assert PlanCategory.objects.filter(legacy=True).count() == 2
+    assert TechField.objects.count() == 8
+
+
+@pytest.mark.parametrize("role", list(HOMES))
+def test_each_role_lands_on_its_home(client, users, role):
+    from conftest import PASSWORD
+
+    response = client.post(
+        reverse("login"), {"username": users[role].username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == HOMES[role]
+
+
+@pytest.mark.django_db
+def test_login_page_is_chinese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<html lang="zh-hans">' in content
+    assert "用户登录" in content
+
+
+@pytest.mark.django_db
+def test_wrong_password_gets_chinese_message_and_is_audited(client, users):
+    response = client.post(
+        reverse("login"), {"username": "staff-user", "password": "wrong-password-1"}
+    )
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LOGIN_FAILED, username="staff-user"
+    ).exists()
+
+
+def test_other_roles_page_is_forbidden_and_audited(login, users):
+    client = login(users[Role.ENTERPRISE])
+    response = client.get("/audit/")
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditAction.PERMISSION_DENIED)
+    assert event.user == users[Role.ENTERPRISE]
+    assert event.path == "/audit/"
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_site_is_for_staff_and_admins_only(login, users):
+    for role in (Role.STAFF, Role.ADMIN):
+        assert login(users[role]).get("/admin/").status_code == 200
+    for role in (Role.ENTERPRISE, Role.EXPERT, Role.LEADER, Role.AUDITOR):
+        response = login(users[role]).get("/admin/")
+        assert response.status_code == 302, role
+
+
+def test_menu_shows_each_role_only_its_entries(login, users):
+    auditor_page = login(users[Role.AUDITOR]).get("/audit/").content.decode()
+    assert "审计日志" in auditor_page
+    assert "后台管理" not in auditor_page
+    staff_page = login(users[Role.STAFF]).get("/staff/").content.decode()
+    assert "后台管理" in staff_page
+    assert 'href="/audit/"' not in staff_page
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["broker"] == "eager"
