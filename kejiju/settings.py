@@ -199,3 +199,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 CELERY_TASK_PUBLISH_RETRY = False
+
+# Earthquake-safety work: a plan not drilled for this many years is flagged; monthly observation
+# reports are due by this day of the following month.
+SEISMIC_DRILL_INTERVAL_YEARS = env.int("KEJIJU_SEISMIC_DRILL_INTERVAL_YEARS", default=3)
+SEISMIC_REPORT_DUE_DAY = env.int("KEJIJU_SEISMIC_REPORT_DUE_DAY", default=5)

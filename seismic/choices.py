@@ -13,3 +13,56 @@ class ThemeDay(models.TextChoices):
     MAY_12 = "0512", "5·12"
     JULY_28 = "0728", "7·28"
     OTHER = "other", "其他"
+
+
+class SiteKind(models.TextChoices):
+    COMMUNITY = "community", "地震安全示范社区"
+    SCHOOL = "school", "防震减灾科普示范学校"
+    BASE = "base", "防震减灾科普教育基地"
+
+
+class SiteStatus(models.TextChoices):
+    BUILDING = "building", "创建中"
+    COUNTY = "county", "县级"
+    PROVINCIAL = "provincial", "省级"
+    NATIONAL = "national", "国家级"
+
+
+SITE_STATUS_ORDER = [
+    SiteStatus.BUILDING,
+    SiteStatus.COUNTY,
+    SiteStatus.PROVINCIAL,
+    SiteStatus.NATIONAL,
+]
+
+
+class ObservationKind(models.TextChoices):
+    WELL = "well", "井水"
+    SPRING = "spring", "泉水"
+    ANIMAL = "animal", "动物"
+    PLANT = "plant", "植物"
+    ELECTROMAGNETIC = "electromagnetic", "电磁"
+    OTHER = "other", "其他"
+
+
+class StationKind(models.TextChoices):
+    STRONG_MOTION = "strong_motion", "强震台"
+    SEISMOGRAPH = "seismograph", "测震台"
+    PRECURSOR = "precursor", "前兆台"
+    OTHER = "other", "其他"
+
+
+class StationStatus(models.TextChoices):
+    PLANNED = "planned", "规划中"
+    BUILDING = "building", "建设中"
+    RELOCATING = "relocating", "迁建中"
+    RUNNING = "running", "运行"
+    STOPPED = "stopped", "停用"
+
+
+class Milestone(models.TextChoices):
+    SURVEY = "survey", "选址勘察"
+    DESIGN = "design", "设计"
+    CONSTRUCTION = "construction", "施工建设"
+    ACCEPTANCE = "acceptance", "竣工验收"
+    AUDIT = "audit", "审计"
