@@ -1,0 +1,20 @@
+"""Filters shared by every list of the portal."""
+
+import django_filters
+from django.db.models import Q
+
+
+class SearchFilter(django_filters.CharFilter):
+    """One search box over several fields: ``q = SearchFilter("name", "code")``."""
+
+    def __init__(self, *fields: str, label: str = "搜索", **kwargs):
+        self.search_fields = fields
+        super().__init__(label=label, **kwargs)
+
+    def filter(self, qs, value):
+        if not value or not value.strip():
+            return qs
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return qs.filter(query)

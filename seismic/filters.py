@@ -1,0 +1,55 @@
+import django_filters
+
+from kejiju.filters import SearchFilter
+from kejiju.models import Town
+
+from .choices import ActivityKind, ObservationKind, SiteKind, SiteStatus, ThemeDay
+from .models import DemoSite, ObservationPoint, SeismicActivity
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = SearchFilter("name", "place")
+    kind = django_filters.ChoiceFilter(
+        label="活动类型", choices=ActivityKind.choices, empty_label="全部"
+    )
+    theme_day = django_filters.ChoiceFilter(
+        label="主题日", choices=ThemeDay.choices, empty_label="全部"
+    )
+    town = django_filters.ModelChoiceFilter(
+        label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
+    )
+    year = django_filters.NumberFilter(label="年度", field_name="held_on", lookup_expr="year")
+
+    class Meta:
+        model = SeismicActivity
+        fields = ["q", "kind", "theme_day", "town", "year"]
+
+
+class SiteFilter(django_filters.FilterSet):
+    q = SearchFilter("name", "contact")
+    kind = django_filters.ChoiceFilter(label="类型", choices=SiteKind.choices, empty_label="全部")
+    status = django_filters.ChoiceFilter(
+        label="创建等级", choices=SiteStatus.choices, empty_label="全部"
+    )
+    town = django_filters.ModelChoiceFilter(
+        label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
+    )
+
+    class Meta:
+        model = DemoSite
+        fields = ["q", "kind", "status", "town"]
+
+
+class PointFilter(django_filters.FilterSet):
+    q = SearchFilter("code", "name", "observer", "location")
+    kind = django_filters.ChoiceFilter(
+        label="观测类型", choices=ObservationKind.choices, empty_label="全部"
+    )
+    town = django_filters.ModelChoiceFilter(
+        label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
+    )
+    active = django_filters.BooleanFilter(label="在用")
+
+    class Meta:
+        model = ObservationPoint
+        fields = ["q", "kind", "town", "active"]
