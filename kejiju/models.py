@@ -170,3 +170,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+
+from .imports.models import ImportJob  # noqa: E402  (spreadsheet import jobs)
+
+__all__ = ["AuditEvent", "ImportJob", "PlanCategory", "TechField", "Town", "User"]

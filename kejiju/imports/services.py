@@ -1,0 +1,127 @@
+"""Import jobs: an upload is stored with its job, the job is run inline (small files) or by a
+Celery task (large ones), and every step of its state is saved so a crashed worker leaves a job
+that can be run again."""
+
+import logging
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import SheetError
+from .models import ImportJob
+from .reading import open_table
+
+logger = logging.getLogger(__name__)
+
+INLINE_LIMIT = 1000  # rows; larger browser uploads run in the background
+STORED_ERRORS = 2000
+
+
+def count_rows(job: ImportJob) -> int:
+    """Data rows of the stored file (trailing blank lines included for xlsx)."""
+    with job.file.open("rb") as handle:
+        table = open_table(handle, job.original_name)
+        try:
+            return table.total
+        finally:
+            table.close()
+
+
+def create_job(*, layout: str, upload, user, dry_run: bool = False) -> ImportJob:
+    job = ImportJob(layout=layout, original_name=Path(upload.name).name, dry_run=dry_run, user=user)
+    job.file.save(Path(upload.name).name, upload, save=False)
+    job.save()
+    return job
+
+
+def run_job(job_id: int) -> ImportJob:
+    """Runs the import of one job and records the outcome on it."""
+    from . import run_import
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ImportJob.State.SUCCEEDED:
+            return job
+        now = timezone.now()
+        job.state = ImportJob.State.RUNNING
+        job.attempts += 1
+        job.started_at = job.heartbeat_at = now
+        job.finished_at = None
+        job.done = 0
+        job.errors, job.error_count, job.message = [], 0, ""
+        job.save()
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(
+            done=done, total=total, heartbeat_at=timezone.now()
+        )
+
+    user = job.user if job.user_id else None
+    try:
+        with job.file.open("rb") as handle:
+            report = run_import(
+                job.layout,
+                handle,
+                job.original_name,
+                dry_run=job.dry_run,
+                user=user,
+                progress=progress,
+            )
+    except SheetError as exc:
+        _finish(job, ImportJob.State.FAILED, message=exc.message)
+        return job
+    except Exception as exc:  # recorded on the job, never silent
+        logger.exception("import job %s failed", job_id)
+        _finish(job, ImportJob.State.FAILED, message=f"导入过程中发生错误：{exc}")
+        return job
+    job.total = job.done = report.total
+    job.created_rows, job.updated_rows, job.unchanged_rows = (
+        report.created,
+        report.updated,
+        report.unchanged,
+    )
+    if report.errors:
+        job.errors = [e.as_dict() for e in report.errors[:STORED_ERRORS]]
+        job.error_count = len(report.errors)
+        _finish(
+            job,
+            ImportJob.State.FAILED,
+            message=f"发现 {len(report.errors)} 处错误，未写入任何数据。请修改后重新上传。",
+        )
+    else:
+        _finish(job, ImportJob.State.SUCCEEDED, message=report.summary())
+    return job
+
+
+def _finish(job: ImportJob, state: str, *, message: str) -> None:
+    job.state = state
+    job.message = message
+    job.finished_at = job.heartbeat_at = timezone.now()
+    job.save()
+
+
+def start_job(job: ImportJob, *, rows: int | None = None) -> ImportJob:
+    """Inline for small files, a Celery task for large ones. Raises QueueUnavailable when the
+    configured broker is down (the job stays queued and can be started again)."""
+    from kejiju.queue import submit
+
+    from .tasks import run_import_job
+
+    rows = count_rows(job) if rows is None else rows
+    ImportJob.objects.filter(pk=job.pk).update(total=rows)
+    if rows <= INLINE_LIMIT:
+        return run_job(job.pk)
+    submit(run_import_job, job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def rerun_job(job: ImportJob) -> ImportJob:
+    if not job.can_rerun:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.QUEUED, heartbeat_at=timezone.now(), finished_at=None
+    )
+    job.refresh_from_db()
+    return start_job(job)
