@@ -1,6 +1,9 @@
 """Receivers that write authentication events to the append-only audit log."""
 
+import ipaddress
+
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -9,7 +12,32 @@ from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address, shared by the audit log and the lockout (``AXES_CLIENT_IP_CALLABLE``).
+
+    Behind ``KEJIJU_TRUSTED_PROXIES`` reverse proxies the address is taken from X-Forwarded-For,
+    counting from the right, so a client cannot choose its own address by sending that header.
+    """
+    if request is None:
+        return None
+    proxies = settings.KEJIJU_TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
+            return forwarded[-proxies]
+    address = request.META.get("REMOTE_ADDR")
+    return address if address and _is_ip(address) else None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def record(action: str, request=None, *, user=None, username: str = "", detail: str = "") -> None:

@@ -1,8 +1,6 @@
 """Submitting background work: eager in-process without a broker, fail fast with a clear message
 when a configured broker cannot be reached (never a long hang inside a request)."""
 
-from django.conf import settings
-
 from .celery import app
 
 
@@ -14,7 +12,7 @@ class QueueUnavailable(RuntimeError):
 
 
 def is_eager() -> bool:
-    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+    return bool(app.conf.task_always_eager)
 
 
 def broker_status(timeout: float = 2.0) -> str:

@@ -65,8 +65,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kejiju.middleware.IdleTimeoutMiddleware",
+    # Messages before the two below: both tell the user why they were sent elsewhere.
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kejiju.middleware.IdleTimeoutMiddleware",
+    "kejiju.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -117,7 +119,7 @@ PASSWORD_MAX_AGE_DAYS = env.int("KEJIJU_PASSWORD_MAX_AGE_DAYS", default=0)  # 0:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "kejiju.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -131,16 +133,24 @@ AXES_FAILURE_LIMIT = env.int("KEJIJU_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("KEJIJU_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Renders the template above with the cool-off in minutes (axes would pass "PT30M").
+AXES_LOCKOUT_CALLABLE = "kejiju.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# One notion of "the client's address" for axes and the audit log. Behind nginx set
+# KEJIJU_TRUSTED_PROXIES=1 so the address comes from X-Forwarded-For, not from nginx itself.
+KEJIJU_TRUSTED_PROXIES = env.int("KEJIJU_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "kejiju.audit.client_ip"
 
 # Idle timeout: a session unused for this long ends.
 SESSION_IDLE_TIMEOUT = env.int("KEJIJU_SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# The stored session outlives the idle limit so that IdleTimeoutMiddleware still finds it, ends it
+# with a message and writes the audit event (a session that simply vanished would do neither).
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 8 * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kejiju.views.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

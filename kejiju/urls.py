@@ -12,6 +12,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/change/done/",
+        views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("staff/", views.staff_home, name="staff_home"),
     path("enterprise/", views.enterprise_home, name="enterprise_home"),
     path("expert/", views.expert_home, name="expert_home"),

@@ -28,6 +28,37 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The lockout page (``AXES_LOCKOUT_CALLABLE``): Chinese, with the cool-off in minutes."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+    }
+    return render(
+        request,
+        "registration/locked_out.html",
+        context,
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: usually a login form left open too long; says so in Chinese."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
 
 @login_required
 def home(request):
