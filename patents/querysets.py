@@ -26,7 +26,7 @@ class PatentQuerySet(models.QuerySet):
     def inventions(self) -> PatentQuerySet:
         return self.filter(kind=PatentType.INVENTION)
 
-    def of_kind(self, kind: str) -> PatentType:
+    def of_kind(self, kind: str) -> PatentQuerySet:
         return self.filter(kind=kind)
 
     def filed_in(self, year: int) -> PatentQuerySet:
