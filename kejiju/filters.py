@@ -18,3 +18,15 @@ class SearchFilter(django_filters.CharFilter):
         for field in self.search_fields:
             query |= Q(**{f"{field}__icontains": value.strip()})
         return qs.filter(query)
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter whose empty choice reads 全部 (all), not 未知 (unknown)."""
+
+    def __init__(self, *args, **kwargs):
+        from django import forms
+
+        kwargs.setdefault(
+            "widget", forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+        )
+        super().__init__(*args, **kwargs)

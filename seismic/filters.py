@@ -1,6 +1,6 @@
 import django_filters
 
-from kejiju.filters import SearchFilter
+from kejiju.filters import SearchFilter, YesNoFilter
 from kejiju.models import Town
 
 from .choices import ActivityKind, ObservationKind, SiteKind, SiteStatus, ThemeDay
@@ -48,7 +48,7 @@ class PointFilter(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(
         label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
     )
-    active = django_filters.BooleanFilter(label="在用")
+    active = YesNoFilter(label="在用")
 
     class Meta:
         model = ObservationPoint
