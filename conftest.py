@@ -113,3 +113,24 @@ def login(client):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def audit_log_flushable(transactional_db):
+    """For transactional tests that write audit events on SQLite: the append-only triggers would
+    stop the flush at the end of the test, so the rows are removed with the triggers briefly off.
+    (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = import_module("kejiju.migrations.0002_reference_data")
+    with connection.cursor() as cursor:
+        for op in ("update", "delete"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS kejiju_auditevent_no_{op}")
+        cursor.execute("DELETE FROM kejiju_auditevent")
+    with connection.schema_editor() as editor:
+        migration.append_only_trigger(None, editor)
