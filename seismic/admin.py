@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.imports.admin import LayoutAdmin
+
 from .models import (
     ActivityPhoto,
     Assistant,
@@ -17,6 +19,7 @@ from .models import (
     Volunteer,
     VolunteerTeam,
 )
+from .resources import SeismicActivityResource
 
 
 class PhotoInline(admin.TabularInline):
@@ -26,7 +29,8 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(SeismicActivity)
-class SeismicActivityAdmin(SimpleHistoryAdmin):
+class SeismicActivityAdmin(LayoutAdmin, SimpleHistoryAdmin):
+    resource_classes = [SeismicActivityResource]
     list_display = ("held_on", "name", "kind", "theme_day", "town", "participants", "materials")
     list_filter = ("kind", "theme_day", "town")
     search_fields = ("name", "place")
