@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from kejiju.choices import Role
+from reports.services import compute_indicators
 from seismic import services
 from seismic.indicators import INDICATORS
 from seismic.models import (
@@ -130,6 +131,13 @@ def test_staff_record_the_years_work_and_the_section_page_and_indicators_show_it
     assert indicator("seismic.publicity.participants", 2024) == 3200
     assert indicator("seismic.publicity.materials", 2024) == 800
     assert indicator("seismic.drills", 2024) == 1
+    snapshot = compute_indicators(2024)
+    stored = dict(snapshot.values.filter(key__startswith="seismic.").values_list("key", "value"))
+    assert stored == {
+        "seismic.publicity.participants": 3200,
+        "seismic.publicity.materials": 800,
+        "seismic.drills": 1,
+    }
 
     checked = staff.post(
         reverse("seismic:report_check", args=[flagged.pk]),
