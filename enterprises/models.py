@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 from kejiju.choices import Level
 
 from .choices import InstitutionType, QualificationType, RecognitionKind
+from .querysets import QualificationQuerySet, RDInstitutionQuerySet
 
 
 class Enterprise(models.Model):
@@ -68,6 +69,7 @@ class Qualification(models.Model):
     certificate_no = models.CharField("证书编号", max_length=60, blank=True)
     recognized_on = models.DateField("认定日期", db_index=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
+    objects = QualificationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -100,6 +102,7 @@ class RDInstitution(models.Model):
     kind = models.CharField("机构类型", max_length=30, choices=InstitutionType.choices)
     level = models.CharField("级别", max_length=20, choices=Level.choices)
     recognized_on = models.DateField("认定日期", db_index=True)
+    objects = RDInstitutionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,6 +2,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .choices import ExpertStatus, Gender, Title
+from .querysets import ExpertQuerySet
 
 
 class Expert(models.Model):
@@ -31,6 +32,7 @@ class Expert(models.Model):
         db_index=True,
     )
     entered_on = models.DateField("入库日期", null=True, blank=True)
+    objects = ExpertQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,6 +2,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .choices import ContractType, FundingMode, ProjectStatus
+from .querysets import AuctionDealQuerySet, ProjectQuerySet, TechContractQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
@@ -41,6 +42,7 @@ class Project(models.Model):
         blank=True,
         related_name="projects",
     )
+    objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -74,6 +76,7 @@ class TechContract(models.Model):
     amount = models.DecimalField("成交金额(万元)", **AMOUNT)
     tech_amount = models.DecimalField("技术交易额(万元)", null=True, blank=True, **AMOUNT)
     registered_on = models.DateField("登记日期", db_index=True)
+    objects = TechContractQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -111,6 +114,7 @@ class AuctionDeal(models.Model):
     amount = models.DecimalField("成交金额(万元)", **AMOUNT)
     dealt_on = models.DateField("成交日期", db_index=True)
     event = models.CharField("活动名称", max_length=200, blank=True)
+    objects = AuctionDealQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

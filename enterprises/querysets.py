@@ -1,0 +1,52 @@
+"""Reads of the enterprise registry: qualifications and R&D institutions by kind, level and date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from kejiju.choices import Level
+
+from .choices import InstitutionType, QualificationType, RecognitionKind
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+class QualificationQuerySet(models.QuerySet):
+    def of_kind(self, kind: QualificationType, level: Level | None = None) -> QualificationQuerySet:
+        qs = self.filter(kind=kind)
+        return qs if level is None else qs.filter(level=level)
+
+    def hnte(self) -> QualificationQuerySet:
+        """高新技术企业 (a national qualification)."""
+        return self.of_kind(QualificationType.HNTE, Level.NATIONAL)
+
+    def first_recognitions(self) -> QualificationQuerySet:
+        return self.filter(recognition=RecognitionKind.FIRST)
+
+    def renewals(self) -> QualificationQuerySet:
+        return self.filter(recognition=RecognitionKind.RENEWAL)
+
+    def recognized_in(self, year: int) -> QualificationQuerySet:
+        return self.filter(recognized_on__year=year)
+
+    def valid_on(self, day: date) -> QualificationQuerySet:
+        """Recognised by ``day`` and not expired on it; no 有效期至 means no expiry."""
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day), recognized_on__lte=day
+        )
+
+
+class RDInstitutionQuerySet(models.QuerySet):
+    def of_kind(self, kind: InstitutionType, level: Level) -> RDInstitutionQuerySet:
+        return self.filter(kind=kind, level=level)
+
+    def recognized_in(self, year: int) -> RDInstitutionQuerySet:
+        return self.filter(recognized_on__year=year)
+
+    def recognized_by(self, day: date) -> RDInstitutionQuerySet:
+        return self.filter(recognized_on__lte=day)

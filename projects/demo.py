@@ -1,0 +1,275 @@
+"""Demo projects, technology contracts and auction deals (DESIGN.md §6).
+
+2023 reproduces the seed document's figures (seed/README.md); 2019–2022 grow towards them and a few
+2024 applications are on file. Loading twice changes nothing: records are keyed by their numbers.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from enterprises.demo import ENTERPRISE_COUNT, create_missing, credit_code, enterprise_name
+from enterprises.models import Enterprise
+from kejiju.models import PlanCategory, Town
+
+from .choices import ContractType, FundingMode, ProjectStatus
+from .models import AuctionDeal, Project, TechContract
+
+# code → number prefix, and year → (applied, approved, total funding in 万元 or None).
+PLAN = {
+    "torch": ("HJ", {2019: (15, 9, None), 2020: (16, 10, None), 2021: (18, 10, None),
+                     2022: (18, 11, None), 2023: (20, 12, None)}),
+    "spark": ("XH", {2013: (4, 2, None), 2014: (3, 2, None)}),
+    "prov_major": ("ZD", {2019: (4, 1, 200), 2020: (5, 1, 300), 2021: (5, 1, 250),
+                          2022: (5, 1, 300), 2023: (6, 1, 400)}),
+    "prov_new_product": ("XCP", {2019: (250, 190, None), 2020: (265, 205, None),
+                                 2021: (280, 215, None), 2022: (295, 228, None),
+                                 2023: (310, 240, None)}),
+    "prov_agri_transfer": ("NZ", {2019: (2, 1, 25), 2020: (2, 1, 25), 2021: (3, 1, 30),
+                                  2022: (2, 1, 30), 2023: (3, 1, 30)}),
+    "industrial_major": ("GZ", {2019: (12, 7, 280), 2020: (13, 8, 320), 2021: (14, 8, 340),
+                                2022: (15, 9, 380), 2023: (16, 9, 420), 2024: (12, 0, None)}),
+    "industrial": ("GY", {2019: (38, 22, 110), 2020: (40, 24, 120), 2021: (42, 25, 130),
+                          2022: (45, 27, 140), 2023: (48, 28, 150), 2024: (25, 0, None)}),
+    "agri_major": ("NY", {2019: (5, 2, 40), 2020: (6, 3, 50), 2021: (6, 3, 55), 2022: (7, 3, 55),
+                          2023: (8, 3, 60), 2024: (4, 0, None)}),
+    "commissioner": ("TP", {2019: (18, 15, 90), 2020: (20, 17, 102), 2021: (22, 18, 110),
+                            2022: (22, 19, 118), 2023: (24, 21, 136)}),
+    "social": ("SF", {2019: (20, 10, 50), 2020: (22, 11, 55), 2021: (24, 12, 60),
+                      2022: (25, 13, 65), 2023: (26, 14, 70), 2024: (8, 0, None)}),
+}  # fmt: skip
+AGRICULTURAL = {"prov_agri_transfer", "agri_major", "commissioner"}
+
+# year → (contracts registered, 成交金额 in 万元)
+CONTRACTS = {
+    2019: (310, 150600),
+    2020: (340, 172800),
+    2021: (370, 198500),
+    2022: (395, 231450),
+    2023: (420, 258310),
+    2024: (25, 12000),
+}
+# year → (deals, distinct winning enterprises, amount in 万元)
+AUCTIONS = {
+    2019: (3, 2, 640),
+    2020: (4, 4, 860),
+    2021: (4, 4, 1150),
+    2022: (6, 5, 1680),
+    2023: (7, 7, 2350),
+    2024: (1, 1, 180),
+}
+
+PRODUCTS = (
+    "高精度汽车制动卡钳 新能源汽车电机控制器 电子驻车制动系统 轻量化铝合金转向节 高效节能空压机 "
+    "全自动高速制袋机 智能无菌灌装生产线 多工位伺服冲压装备 激光精密切割系统 车用高压线束 "
+    "水性聚氨酯合成革 超纤环保鞋材 高阻隔食品包装膜 医用输注泵 缓释微丸制剂 "
+    "工业物联网数据采集终端 智能配电监测装置 锂电池热管理模块 高性能密封轴承 智能燃气调压阀 "
+    "汽车尾气后处理装置 工业机器人末端执行器 光伏组件自动清洗装置 电动汽车充电连接器"
+).split()
+PRODUCT_VERBS = ["研发及产业化", "关键技术研究", "设计与制造", "智能化升级", "产业化应用"]
+CROPS = (
+    "优质早熟梨 高山云雾茶 铁皮石斛 杨梅 瓯柑 稻鱼共生 设施蔬菜 食用菌 瑞安清明早茶 番薯 "
+    "葡萄 花椰菜 甜玉米 西兰花"
+).split()
+AGRI_VERBS = [
+    "新品种引进与示范推广",
+    "绿色高效栽培技术集成与示范",
+    "标准化生产技术推广",
+    "病虫害绿色防控技术示范",
+]
+AGRI_UNITS = (
+    "瑞安市高楼农业开发有限公司 瑞安市马屿果蔬专业合作社 瑞安市湖岭茶叶专业合作社 "
+    "瑞安市曹村农业科技有限公司 瑞安市陶山甘蔗专业合作社 瑞安市桐浦家庭农场 "
+    "瑞安市平阳坑石斛专业合作社 瑞安市芳庄生态农业有限公司 瑞安市飞云现代农业发展有限公司"
+).split()
+SOCIAL_TOPICS = [
+    ("基层慢病智能随访管理", "瑞安市人民医院"),
+    ("饮用水源地水质在线监测", "瑞安市环境监测站"),
+    ("中小学生近视防控干预", "瑞安市妇幼保健院"),
+    ("城市内涝风险预警", "瑞安市水利局"),
+    ("老年认知障碍早期筛查", "瑞安市中医院"),
+    ("农村生活污水生态处理", "瑞安市农业农村局"),
+    ("地震预警信息发布终端应用", "瑞安市应急管理局"),
+]
+BUYERS = (
+    "上海精工汽车技术有限公司 杭州云联信息科技有限公司 宁波华瑞模具有限公司 苏州新峰电子有限公司 "
+    "江西赣锋材料有限公司 福建闽新机械有限公司 温州鹿城鞋业有限公司 台州三友阀门有限公司 "
+    "安徽中鼎新材料有限公司 重庆长江汽配有限公司 广东顺德智能装备有限公司 山东潍坊动力有限公司"
+).split()
+UNIVERSITIES = [
+    "浙江大学",
+    "浙江工业大学",
+    "温州大学",
+    "温州医科大学",
+    "中国计量大学",
+    "浙江理工大学",
+]
+CONTRACT_KINDS = (
+    [ContractType.DEVELOPMENT] * 9
+    + [ContractType.SERVICE] * 6
+    + [
+        ContractType.TRANSFER,
+        ContractType.TRANSFER,
+        ContractType.CONSULTING,
+        ContractType.CONSULTING,
+        ContractType.LICENSE,
+    ]
+)
+AUCTION_EVENTS = [
+    ((6, 18), "浙江省网上技术市场科技成果竞价（拍卖）会"),
+    ((9, 26), "温州市科技成果竞价（拍卖）活动"),
+]
+ACHIEVEMENTS = (
+    "高强度铝合金压铸成型工艺 汽车制动盘激光熔覆技术 无溶剂聚氨酯合成革制备技术 "
+    "食品包装机械视觉检测系统 可降解聚乳酸薄膜改性技术 智能电网故障定位算法 高效永磁同步电机设计 "
+    "医用导管表面亲水涂层技术 低温余热发电技术 工业废水膜分离回用技术 轴承钢真空热处理工艺 "
+    "电动汽车电池包轻量化结构 纺织印染废水脱色技术 精密齿轮冷挤压成形技术 柔性光伏组件封装技术 "
+    "阀门密封面激光强化工艺 石斛多糖提取纯化技术 智能仓储调度系统 新型环保发泡鞋底材料 "
+    "汽车线束自动压接装备 高精度三维激光扫描测量技术 农产品冷链保鲜技术 医疗器械注塑模具温控技术 "
+    "机器人柔性抓取技术 车载毫米波雷达天线设计"
+).split()
+
+
+def split(total: int, parts: int, rng: random.Random) -> list[Decimal]:
+    """``parts`` positive amounts (万元, whole or halves) that add up to ``total`` exactly."""
+    weights = [rng.uniform(0.6, 1.4) for _ in range(parts)]
+    amounts = [Decimal(round(2 * total * w / sum(weights))) / 2 for w in weights[:-1]]
+    amounts.append(Decimal(total) - sum(amounts, Decimal(0)))
+    return amounts
+
+
+def _date(year: int, rng: random.Random, months: tuple[int, int]) -> date:
+    return date(year, rng.randint(*months), rng.randint(1, 28))
+
+
+def _undertaker(code: str, number: int, rng: random.Random) -> tuple[str, int | None, str]:
+    """(承担单位, index of a demo enterprise or None, project name)."""
+    if code in AGRICULTURAL:
+        crop = rng.choice(CROPS)
+        return rng.choice(AGRI_UNITS), None, f"{crop}{rng.choice(AGRI_VERBS)}"
+    if code == "social":
+        topic, unit = SOCIAL_TOPICS[number % len(SOCIAL_TOPICS)]
+        return unit, None, f"{topic}技术研究与应用"
+    index = rng.randrange(ENTERPRISE_COUNT)
+    product = rng.choice(PRODUCTS)
+    return enterprise_name(index), index, f"{product}{rng.choice(PRODUCT_VERBS)}"
+
+
+def _funding_mode(year: int) -> str:
+    # the county moved to post-subsidies and tranches in 2023 (试行科技资金后补助)
+    if year >= 2023:
+        return FundingMode.POST_SUBSIDY
+    return FundingMode.UPFRONT
+
+
+def _projects(enterprise_ids: dict[int, int]) -> list[Project]:
+    categories = {c.code: c for c in PlanCategory.objects.filter(code__in=PLAN)}
+    towns = list(Town.objects.order_by("order", "name"))
+    result = []
+    for code, (prefix, years) in PLAN.items():
+        if code not in categories:
+            continue
+        for year, (applied, approved, funding) in sorted(years.items()):
+            rng = random.Random(f"{code}-{year}")
+            grants = split(funding, approved, rng) if funding and approved else [None] * approved
+            for number in range(1, applied + 1):
+                unit, index, name = _undertaker(code, number, rng)
+                applied_on = _date(year, rng, (2, 5))
+                is_approved = number <= approved
+                if not is_approved:
+                    status = ProjectStatus.APPLIED if year >= 2024 else ProjectStatus.REJECTED
+                elif year <= 2021:
+                    status = ProjectStatus.TERMINATED if number == 5 else ProjectStatus.ACCEPTED
+                else:
+                    status = ProjectStatus.APPROVED
+                grant = grants[number - 1] if is_approved else None
+                result.append(
+                    Project(
+                        number=f"{prefix}{year}{number:04d}",
+                        name=name,
+                        category=categories[code],
+                        undertaker=unit,
+                        enterprise_id=enterprise_ids.get(index),
+                        applied_on=applied_on,
+                        status=status,
+                        approved_on=_date(year, rng, (7, 11)) if is_approved else None,
+                        funding=grant,
+                        funding_mode=_funding_mode(year) if grant else "",
+                        town=towns[rng.randrange(len(towns))],
+                    )
+                )
+    return result
+
+
+def _contracts() -> list[TechContract]:
+    result = []
+    for year, (count, total) in sorted(CONTRACTS.items()):
+        rng = random.Random(f"contracts-{year}")
+        weights = [rng.lognormvariate(0, 1.1) for _ in range(count)]
+        amounts = [
+            Decimal(round(total * w / sum(weights), 2)).quantize(Decimal("0.01")) for w in weights
+        ]
+        largest = amounts.index(max(amounts))
+        amounts[largest] += Decimal(total) - sum(amounts, Decimal(0))
+        for number, amount in enumerate(amounts, start=1):
+            kind = rng.choice(CONTRACT_KINDS)
+            index = rng.randrange(ENTERPRISE_COUNT)
+            seller = (
+                rng.choice(UNIVERSITIES)
+                if kind == ContractType.CONSULTING
+                else enterprise_name(index)
+            )
+            months = (1, 2) if year >= 2024 else (1, 12)
+            result.append(
+                TechContract(
+                    registration_no=f"{year}330381{number:06d}",
+                    name=f"{rng.choice(PRODUCTS)}{kind.label}合同",
+                    kind=kind,
+                    seller=seller,
+                    buyer=rng.choice(BUYERS),
+                    amount=amount,
+                    tech_amount=(amount * Decimal(rng.uniform(0.6, 1))).quantize(Decimal("0.01")),
+                    registered_on=_date(year, rng, months),
+                )
+            )
+    return result
+
+
+def _auction_deals(enterprise_ids: dict[int, int]) -> list[AuctionDeal]:
+    result, achievement = [], 0
+    for year, (deals, winners, total) in sorted(AUCTIONS.items()):
+        rng = random.Random(f"auction-{year}")
+        chosen = rng.sample(range(ENTERPRISE_COUNT), winners)
+        for number, amount in enumerate(split(total, deals, rng)):
+            index = chosen[number % winners]
+            (month, day), event = AUCTION_EVENTS[number % 2]
+            result.append(
+                AuctionDeal(
+                    achievement=ACHIEVEMENTS[achievement],
+                    winner=enterprise_name(index),
+                    enterprise_id=enterprise_ids.get(index),
+                    amount=amount,
+                    dealt_on=date(year, month, day),
+                    event=f"{year}年{event}",
+                )
+            )
+            achievement += 1
+    return result
+
+
+@transaction.atomic
+def load() -> None:
+    # Link to the demo enterprises when they are loaded (enterprises come first in load_demo).
+    by_code = dict(Enterprise.objects.values_list("credit_code", "pk"))
+    enterprise_ids = {
+        index: by_code[credit_code(index)]
+        for index in range(ENTERPRISE_COUNT)
+        if credit_code(index) in by_code
+    }
+    create_missing(Project, _projects(enterprise_ids), key=lambda p: p.number)
+    create_missing(TechContract, _contracts(), key=lambda c: c.registration_no)
+    create_missing(AuctionDeal, _auction_deals(enterprise_ids), key=lambda d: d.achievement)
