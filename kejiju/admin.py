@@ -45,3 +45,6 @@ class PlanCategoryAdmin(SimpleHistoryAdmin):
 class TechFieldAdmin(SimpleHistoryAdmin):
     list_display = ("name", "order")
     search_fields = ("name",)
+
+
+from .imports import admin as imports_admin  # noqa: E402,F401  (layouts and import jobs)

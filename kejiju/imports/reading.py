@@ -41,8 +41,11 @@ def _describe(head: bytes) -> str:
     return "未知格式"
 
 
-def open_table(source, filename: str) -> Table:
-    """``source`` is a path or a binary file object; ``filename`` decides the expected format."""
+def open_table(source, filename: str, *, count: bool = False) -> Table:
+    """``source`` is a path or a binary file object; ``filename`` decides the expected format.
+
+    ``count`` makes ``Table.total`` exact even for workbooks written without their size (it costs
+    a second pass over such a sheet); otherwise it is 0 when the size is unknown."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED:
         if suffix == ".xls":
@@ -61,13 +64,13 @@ def open_table(source, filename: str) -> Table:
                 f"文件扩展名为 .xlsx，但内容是{_describe(head)}，不是 Excel 工作簿；"
                 "请在 Excel 中打开后另存为 .xlsx。"
             )
-        return _open_xlsx(handle)
+        return _open_xlsx(handle, count)
     if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC) or b"\x00" in head:
         raise SheetError(f"文件扩展名为 .csv，但内容是{_describe(head)}，不是文本表格。")
     return _open_csv(handle.read())
 
 
-def _open_xlsx(handle) -> Table:
+def _open_xlsx(handle, count: bool) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -80,7 +83,12 @@ def _open_xlsx(handle) -> Table:
     if header is None:
         workbook.close()
         raise SheetError("工作表是空的，第 1 行应为列名。")
-    total = max((sheet.max_row or 1) - 1, 0)
+    if sheet.max_row:
+        total = max(sheet.max_row - 1, 0)
+    elif count:
+        total = sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
+    else:
+        total = 0
 
     return Table(_headers(header), enumerate(rows, start=2), total, [workbook.close])
 

@@ -21,7 +21,7 @@ STORED_ERRORS = 2000
 def count_rows(job: ImportJob) -> int:
     """Data rows of the stored file (trailing blank lines included for xlsx)."""
     with job.file.open("rb") as handle:
-        table = open_table(handle, job.original_name)
+        table = open_table(handle, job.original_name, count=True)
         try:
             return table.total
         finally:
@@ -53,9 +53,7 @@ def run_job(job_id: int) -> ImportJob:
         job.save()
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(
-            done=done, total=total, heartbeat_at=timezone.now()
-        )
+        ImportJob.objects.filter(pk=job_id).update(done=done, heartbeat_at=timezone.now())
 
     user = job.user if job.user_id else None
     try:

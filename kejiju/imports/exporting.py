@@ -1,0 +1,51 @@
+"""Writing layouts out: the empty template (导入模板) and exports, cells escaped against formula
+injection by :meth:`LayoutResource.export_field`."""
+
+import io
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from .resources import LayoutResource
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+def _xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def template_response(resource: LayoutResource) -> HttpResponse:
+    """An empty workbook with the layout's headers; required columns marked * and shaded."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = resource.title or resource.layout
+    sheet.append(resource.template_headers())
+    for cell, name in zip(sheet[1], resource.column_names(), strict=True):
+        cell.font = Font(bold=True)
+        if name in resource.required_columns:
+            cell.fill = REQUIRED_FILL
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(name) * 2 + 4)
+    note = workbook.create_sheet("填写说明")
+    note.append(
+        [
+            "第 1 行为列名，顺序不限；带 * 的列为必填。日期可写 2023-05-01、2023/5/1 或 2023年5月1日。"
+        ]
+    )
+    return _xlsx_response(workbook, f"{resource.title or resource.layout}导入模板.xlsx")
+
+
+def export_response(resource: LayoutResource, queryset, filename: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(resource.title or resource.layout)
+    sheet.append(resource.get_export_headers())
+    for instance in queryset.iterator(chunk_size=2000):
+        sheet.append(resource.export_resource(instance))
+    return _xlsx_response(workbook, filename)

@@ -1,0 +1,167 @@
+"""The shared import framework, through the patents layouts (the first app that declares any)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kejiju.choices import Role
+from kejiju.imports import SheetError, discover, escape_formula, get_layout, open_table
+from kejiju.imports.models import ImportJob
+from kejiju.imports.services import create_job, rerun_job, run_job, start_job
+from patents.models import Patent
+from patents.tests.factories import make_patent, patent_row, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def test_layouts_are_discovered_by_name():
+    layouts = discover()
+    assert {"patents", "patent_disputes"} <= set(layouts)
+    with pytest.raises(SheetError, match="没有名为「nope」的表格格式"):
+        get_layout("nope")
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("普通", "普通"),
+        (5, 5),
+    ],
+)
+def test_formula_escaping(value, escaped):
+    assert escape_formula(value) == escaped
+
+
+def test_export_escapes_formula_cells():
+    make_patent(1, title='=HYPERLINK("http://x")', applicants="@某公司")
+    dataset = get_layout("patents")().export(Patent.objects.all())
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["专利名称"] == '\'=HYPERLINK("http://x")'
+    assert row["申请人"] == "'@某公司"
+    assert row["专利类型"] == "发明"
+
+
+def test_unsupported_file_types(tmp_path):
+    (tmp_path / "a.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(SheetError, match=r"\.xlsx"):
+        open_table(tmp_path / "a.xls", "a.xls")
+    with pytest.raises(SheetError, match="不支持的文件类型"):
+        open_table(tmp_path / "a.xls", "a.txt")
+
+
+def test_gb18030_only_characters_survive(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [patent_row(1, 申请人="瑞安市䶮氏机械厂")], "gb18030")
+    table = open_table(path, "p.csv")
+    assert table.headers[0] == "申请号"
+    assert list(table.rows)[0][1][3] == "瑞安市䶮氏机械厂"
+
+
+def test_admin_template_download_and_import_preview(login, users, tmp_path):
+    client = login(users[Role.ADMIN])
+    response = client.get(reverse("admin:patents_patent_import_template"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:4] == ["申请号*", "专利名称*", "专利类型", "申请人*"]
+
+    bad = write_xlsx(tmp_path / "bad.xlsx", [patent_row(1), patent_row(2, 申请号="201410123456.8")])
+    response = client.post(
+        reverse("admin:patents_patent_import"),
+        {"resource": 0, "format": _xlsx_format_index(), "import_file": bad.open("rb")},
+    )
+    assert response.status_code == 200
+    assert "应为 7" in response.content.decode()
+    assert not Patent.objects.exists()
+
+    good = write_xlsx(tmp_path / "good.xlsx", [patent_row(1), patent_row(2)])
+    response = client.post(
+        reverse("admin:patents_patent_import"),
+        {"resource": 0, "format": _xlsx_format_index(), "import_file": good.open("rb")},
+    )
+    assert response.status_code == 200
+    assert response.context["confirm_form"] is not None
+    assert not Patent.objects.exists()  # preview only
+    confirm = response.context["confirm_form"].initial
+    response = client.post(reverse("admin:patents_patent_process_import"), confirm)
+    assert response.status_code == 302
+    assert Patent.objects.count() == 2
+
+
+def _xlsx_format_index() -> int:
+    from import_export.formats.base_formats import DEFAULT_FORMATS
+
+    names = [f.__name__ for f in DEFAULT_FORMATS if f().can_import()]
+    return names.index("XLSX")
+
+
+def _upload(path, name=None):
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+def test_small_job_runs_inline_and_records_its_outcome(users, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", [patent_row(i) for i in range(1, 11)])
+    job = create_job(layout="patents", upload=_upload(path), user=users[Role.STAFF])
+    job = start_job(job)
+    assert job.state == ImportJob.State.SUCCEEDED
+    assert (job.total, job.done, job.created_rows, job.percent) == (10, 10, 10, 100)
+    assert Patent.objects.count() == 10
+    assert Patent.history.filter(history_user=users[Role.STAFF]).count() == 10
+
+
+def test_failed_job_keeps_the_error_report(users, tmp_path):
+    rows = [patent_row(1), patent_row(2, 申请日="2023-02-30")]
+    job = create_job(
+        layout="patents", upload=_upload(write_xlsx(tmp_path / "p.xlsx", rows)), user=None
+    )
+    job = run_job(job.pk)
+    assert job.state == ImportJob.State.FAILED
+    assert job.error_texts == [
+        "第 3 行，列「申请日」：无法识别的日期「2023-02-30」，请写成 2023-05-01、2023/5/1 或 2023年5月1日"
+    ]
+    assert not Patent.objects.exists()
+
+
+def test_large_job_goes_through_the_task_queue(users, tmp_path, monkeypatch):
+    from kejiju.imports import services
+
+    submitted = []
+    monkeypatch.setattr(
+        "kejiju.queue.submit", lambda task, *args: submitted.append(args) or task.apply(args=args)
+    )
+    path = write_xlsx(
+        tmp_path / "p.xlsx", [patent_row(i) for i in range(1, services.INLINE_LIMIT + 2)]
+    )
+    job = start_job(create_job(layout="patents", upload=_upload(path), user=users[Role.STAFF]))
+    assert submitted == [(job.pk,)]
+    assert job.state == ImportJob.State.SUCCEEDED
+    assert Patent.objects.count() == services.INLINE_LIMIT + 1
+
+
+def test_stale_running_job_can_be_run_again(users, tmp_path):
+    from django.utils import timezone
+
+    path = write_xlsx(tmp_path / "p.xlsx", [patent_row(1)])
+    job = create_job(layout="patents", upload=_upload(path), user=users[Role.STAFF])
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING, heartbeat_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    job.refresh_from_db()
+    assert job.stale and job.can_rerun
+    job = rerun_job(job)
+    assert job.state == ImportJob.State.SUCCEEDED and job.attempts == 1
+    assert Patent.objects.count() == 1
+
+
+def test_fake_xlsx_upload_fails_the_job_with_a_clear_message(users, tmp_path):
+    fake = tmp_path / "p.xlsx"
+    fake.write_bytes(b"%PDF-1.4 not a workbook")
+    job = create_job(layout="patents", upload=_upload(fake), user=users[Role.STAFF])
+    job = run_job(job.pk)
+    assert job.state == ImportJob.State.FAILED
+    assert "不是 Excel 工作簿" in job.message
