@@ -114,6 +114,14 @@ class YearTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年 {self.label} {self.target_text}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.indicator_key and not self.unit:
+            from .registry import by_key
+
+            indicator = by_key().get(self.indicator_key)
+            self.unit = indicator.unit if indicator else ""
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         from .registry import by_key

@@ -1,0 +1,48 @@
+from django import forms
+
+from .models import Honour, NarrativeParagraph, YearTarget
+from .registry import all_indicators
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    return [("", "（不对应统计指标）")] + [
+        (i.key, f"{i.label}（{i.unit}） · {i.key}") for i in all_indicators()
+    ]
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class YearTargetForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = YearTarget
+        fields = ["year", "indicator_key", "label", "minimum", "maximum", "unit", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator_key"] = forms.ChoiceField(
+            label="对应指标",
+            choices=indicator_choices(),
+            required=False,
+            help_text=YearTarget._meta.get_field("indicator_key").help_text,
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+
+
+class HonourForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Honour
+        fields = ["year", "text", "order"]
+
+
+class NarrativeParagraphForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = NarrativeParagraph
+        fields = ["year", "section", "order", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
