@@ -25,3 +25,11 @@ def heartbeat(token: str) -> dict:
     }
     (settings.VAR_DIR / HEARTBEAT_FILE).write_text(json.dumps(seen))
     return seen
+
+
+@shared_task(name="kejiju.run_import_job")
+def run_import_job(job_id: int) -> str:
+    """Runs one spreadsheet import job; its state and error report live on the ImportJob row."""
+    from .imports.services import run_job
+
+    return run_job(job_id).state

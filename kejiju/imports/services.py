@@ -103,8 +103,7 @@ def start_job(job: ImportJob, *, rows: int | None = None) -> ImportJob:
     """Inline for small files, a Celery task for large ones. Raises QueueUnavailable when the
     configured broker is down (the job stays queued and can be started again)."""
     from kejiju.queue import submit
-
-    from .tasks import run_import_job
+    from kejiju.tasks import run_import_job
 
     rows = count_rows(job) if rows is None else rows
     ImportJob.objects.filter(pk=job.pk).update(total=rows)
