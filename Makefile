@@ -8,9 +8,20 @@ DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kejiju
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
+PORT ?= 8000
+
+# $(call apt_install,packages): apt-get the missing ones when root, otherwise say what is missing.
+define apt_install
+missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+  else echo "missing Debian packages (install them as root):$$missing"; fi; \
+fi
+endef
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast test-sqlite test-postgres lint fmt check bench prod-local system-packages migrate demo services
+.PHONY: help run test test-fast test-sqlite test-postgres lint fmt check bench prod-local system-packages cjk-font migrate demo services
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,13 +32,11 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-system-packages: ## install the Debian packages (CJK font, poppler, Chromium) when root and missing
-	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "missing Debian packages (install them as root):$$missing"; fi; \
-	fi
+system-packages: ## install the Debian packages the tests need (CJK font, poppler, Chromium) when root
+	@$(call apt_install,$(DEB_PACKAGES))
+
+cjk-font: # make run needs only a CJK font (for the PDFs), and only when none is present
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then $(call apt_install,fonts-noto-cjk); fi
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -35,24 +44,25 @@ migrate: $(STAMP)
 demo: migrate ## load the demo county and the demo accounts
 	$(PY) manage.py load_demo
 
-run: system-packages $(STAMP) ## set up what is missing and serve http://127.0.0.1:8000 on SQLite
+run: cjk-font $(STAMP) ## set up what is missing and serve http://127.0.0.1:8000 on SQLite (PORT=…)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --quiet-logins
-	@echo; $(PY) -c "import json; d=json.load(open('var/demo-logins.json')); print('演示账号（用户名 / 密码）：'); [print(f'  {k:<12} {v}') for k, v in d.items()]"
-	@echo; echo "门户地址：http://127.0.0.1:8000/"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py load_demo
+	@echo; echo "门户地址：http://127.0.0.1:$(PORT)/"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-packages $(STAMP) ## install what is missing and run the whole suite on SQLite and PostgreSQL
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) ## the whole suite on SQLite only
 	@echo "== suite on SQLite"
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	@$(PY) -m pytest -q $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure"; fi; exit $$rc
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) ## the whole suite on PostgreSQL only (PG_URL, default database kejiju)
 	@echo "== suite on PostgreSQL"
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+	@DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure"; fi; exit $$rc
 
 test-fast: $(STAMP) ## the suite without browser and service tests, on SQLite
 	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
@@ -61,7 +71,7 @@ lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-fmt: $(STAMP)
+fmt: $(STAMP) ## ruff format and ruff's fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
