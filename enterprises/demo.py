@@ -21,6 +21,7 @@ from kejiju.models import TechField, Town
 
 from .choices import InstitutionType, QualificationType, RecognitionKind
 from .models import Enterprise, Qualification, RDInstitution
+from .querysets import HNTE_VALIDITY_YEARS
 
 FIRST_SERIAL = 1000
 ENTERPRISE_COUNT = 440
@@ -180,7 +181,7 @@ def _qualification(enterprise_id, kind, level, on, *, renewal=False, until=None,
 
 
 def three_years_from(day: date) -> date:
-    return day.replace(year=day.year + 3) - timedelta(days=1)
+    return day.replace(year=day.year + HNTE_VALIDITY_YEARS) - timedelta(days=1)
 
 
 def _hnte(ids: list[int]) -> list[Qualification]:

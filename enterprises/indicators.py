@@ -13,7 +13,7 @@ from kejiju.indicators import Indicator
 
 from .choices import InstitutionType, QualificationType
 from .models import Qualification, RDInstitution
-from .querysets import year_end
+from .querysets import HNTE_VALIDITY_YEARS, year_end
 
 ENTERPRISES = Count("enterprise", distinct=True)
 INSTITUTIONS = Count("pk")
@@ -35,7 +35,7 @@ def _hnte_renewed(year: int) -> QuerySet:
 
 
 def _hnte_valid(year: int) -> QuerySet:
-    return Qualification.objects.hnte().valid_on(year_end(year))
+    return Qualification.objects.hnte().valid_on(year_end(year), HNTE_VALIDITY_YEARS)
 
 
 def _tech_sme_valid(year: int) -> QuerySet:

@@ -11,9 +11,19 @@ from kejiju.choices import Level
 
 from .choices import InstitutionType, QualificationType, RecognitionKind
 
+# A 高新技术企业 certificate is valid three years from issue (DOMAIN.md §1).
+HNTE_VALIDITY_YEARS = 3
+
 
 def year_end(year: int) -> date:
     return date(year, 12, 31)
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 class QualificationQuerySet(models.QuerySet):
@@ -34,11 +44,13 @@ class QualificationQuerySet(models.QuerySet):
     def recognized_in(self, year: int) -> QualificationQuerySet:
         return self.filter(recognized_on__year=year)
 
-    def valid_on(self, day: date) -> QualificationQuerySet:
-        """Recognised by ``day`` and not expired on it; no 有效期至 means no expiry."""
-        return self.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day), recognized_on__lte=day
-        )
+    def valid_on(self, day: date, validity_years: int | None = None) -> QualificationQuerySet:
+        """Recognised by ``day`` and not expired on it. A blank 有效期至 means no expiry, or, when
+        the qualification has a fixed term of ``validity_years``, that term from recognition."""
+        open_ended = Q(valid_until__isnull=True)
+        if validity_years:
+            open_ended &= Q(recognized_on__gt=years_before(day, validity_years))
+        return self.filter(open_ended | Q(valid_until__gte=day), recognized_on__lte=day)
 
 
 class RDInstitutionQuerySet(models.QuerySet):

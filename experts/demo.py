@@ -57,7 +57,9 @@ EMPLOYERS = {
     "知识产权": ["浙江省知识产权研究与服务中心", "瑞安市知识产权维权援助中心", "温州大学法学院"],
 }
 SURNAMES = "陈 林 王 张 李 黄 周 吴 郑 潘 金 叶 孙 胡 徐 朱 蔡 郭 何 章 余 谢 杨 刘 池 戴".split()
-GIVEN_MALE = "建华 志刚 晓明 国强 海峰 文斌 立军 永安 伟东 振宇 宏伟 家豪 子健 明远 浩然".split()
+GIVEN_MALE = (
+    "建华 志刚 晓明 国强 海峰 文斌 立军 永安 伟东 振宇 宏伟 家豪 子健 明远 浩然 海波 国良 俊杰 建平 卫东 成林"
+).split()
 GIVEN_FEMALE = "丽娟 海燕 晓燕 秀芳 静 慧敏 雪梅 玉兰 春华 佳怡 思雨 婷婷 美玲 文静 晓红".split()
 TITLES = [Title.SENIOR] * 3 + [Title.ASSOCIATE] * 5 + [Title.INTERMEDIATE] * 2 + [Title.OTHER]
 
@@ -96,13 +98,18 @@ def _experts() -> list[Expert]:
         )
         for n in range(INACTIVE)
     ]
+    names = {
+        gender: [surname + given for surname in SURNAMES for given in pool]
+        for gender, pool in ((Gender.MALE, GIVEN_MALE), (Gender.FEMALE, GIVEN_FEMALE))
+    }
+    for pool in names.values():
+        rng.shuffle(pool)
     result = []
     for number, (specialty, entered, status) in enumerate(rows):
-        gender = Gender.FEMALE if rng.random() < 0.3 else Gender.MALE
-        given = GIVEN_FEMALE if gender == Gender.FEMALE else GIVEN_MALE
+        gender = Gender.FEMALE if number % 10 < 3 else Gender.MALE
         result.append(
             Expert(
-                name=rng.choice(SURNAMES) + rng.choice(given),
+                name=names[gender].pop(),
                 employer=rng.choice(EMPLOYERS[specialty]),
                 title=rng.choice(TITLES),
                 specialties=specialty,

@@ -1,6 +1,7 @@
 """The demo county of enterprises, projects, experts and seismic work reproduces the seed
 document's 2023 figures (seed/README.md) and loads idempotently."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -116,7 +117,7 @@ def test_demo_records_are_valid(demo_county):
 
     assert not [e.credit_code for e in Enterprise.objects.all() if credit_code_error(e.credit_code)]
     assert not Project.objects.filter(funding__lte=0).exists()
-    per_specialty = Expert.objects.in_pool_on(enterprises_demo.date(2023, 12, 31)).values_list(
+    per_specialty = Expert.objects.in_pool_on(date(2023, 12, 31)).values_list(
         "specialties", flat=True
     )
     counts = {s: list(per_specialty).count(s) for s in set(per_specialty)}
