@@ -1,7 +1,16 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .choices import ExpertStatus, Gender, Title
+from .choices import (
+    DrawPurpose,
+    ExclusionRule,
+    ExpertStatus,
+    Gender,
+    MemberRole,
+    RelationKind,
+    ResponseKind,
+    Title,
+)
 from .querysets import ExpertQuerySet
 
 
@@ -42,3 +51,293 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employer}）"
+
+
+class Specialty(models.Model):
+    """A node of the two-level specialty tree (专业领域): a discipline and its specialties."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级领域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "专业领域"
+        verbose_name_plural = "专业领域"
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="specialty_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="specialty_unique_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "专业领域只有两级：上级领域本身不能再有上级。"})
+
+
+class ExpertSpecialty(models.Model):
+    """An expert's specialty, as a node of the tree."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="specialty_links")
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="expert_links")
+
+    class Meta:
+        verbose_name = "专家专业领域"
+        verbose_name_plural = "专家专业领域"
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "specialty"], name="expert_specialty_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert.name} · {self.specialty}"
+
+
+class Relation(models.Model):
+    """A relation an expert declared with an organisation, used to exclude them from draws."""
+
+    expert = models.ForeignKey(
+        Expert, verbose_name="专家", on_delete=models.CASCADE, related_name="relations"
+    )
+    kind = models.CharField("关系类型", max_length=20, choices=RelationKind.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="相关企业",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="expert_relations",
+    )
+    organisation = models.CharField("相关单位（未登记企业）", max_length=200, blank=True)
+    started_on = models.DateField("开始日期", null=True, blank=True)
+    ended_on = models.DateField("结束日期", null=True, blank=True, help_text="空白表示至今")
+    note = models.CharField("说明", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "申报回避关系"
+        verbose_name_plural = "申报回避关系"
+        ordering = ["expert", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False) | ~models.Q(organisation=""),
+                name="relation_names_a_party",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="relation_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert.name} · {self.get_kind_display()} · {self.enterprise or self.organisation}"
+
+
+class DrawQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_bureau_staff:
+            return self
+        return self.none()
+
+
+class Draw(models.Model):
+    """An auditable random draw of experts. Append-only: once saved it never changes; responses
+    and replacements are recorded as new rows, and a void draw stays on record beside its
+    successor."""
+
+    purpose = models.CharField("抽取用途", max_length=30, choices=DrawPurpose.choices)
+    subject = models.CharField("评审对象", max_length=300)
+    step = models.CharField(
+        "评审环节", max_length=100, help_text="同一评审对象的同一环节只应有一个有效抽取"
+    )
+    applicants = models.ManyToManyField(
+        "enterprises.Enterprise",
+        verbose_name="需回避的申报单位",
+        related_name="expert_draws",
+        blank=True,
+    )
+    applicant_names = models.CharField("申报单位（文字）", max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        "kejiju.User", verbose_name="抽取人", on_delete=models.PROTECT, related_name="expert_draws"
+    )
+    supervisor = models.CharField("监督人", max_length=100)
+    created_at = models.DateTimeField("抽取时间", auto_now_add=True, db_index=True)
+    criteria = models.JSONField("抽取条件")
+    pool = models.JSONField("合格专家池（编号，升序）")
+    pool_fingerprint = models.CharField("专家池指纹（SHA-256）", max_length=64)
+    method = models.CharField("抽取方法", max_length=200)
+    seed = models.CharField("随机种子", max_length=64)
+    main = models.JSONField("正选专家（按顺序）")
+    backups = models.JSONField("备选专家（按顺序）")
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name="作废的前次抽取",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    void_reason = models.CharField("前次抽取作废原因", max_length=300, blank=True)
+
+    objects = DrawQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专家抽取"
+        verbose_name_plural = "专家抽取"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject}（{self.step}）"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("抽取记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("抽取记录只能追加，不能删除。")
+
+    @property
+    def is_void(self) -> bool:
+        return hasattr(self, "superseded_by")
+
+
+class DrawExclusion(models.Model):
+    """An expert left out of a draw's pool, with the rule that excluded them."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="exclusions")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField("回避规则", max_length=30, choices=ExclusionRule.choices)
+    detail = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "回避排除"
+        verbose_name_plural = "回避排除"
+        ordering = ["draw", "expert_id", "rule"]
+
+    def __str__(self) -> str:
+        return f"{self.expert.name}：{self.get_rule_display()}"
+
+
+class DrawMember(models.Model):
+    """A place on a draw's list: a main expert, a backup, or a backup who replaced a main one."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="members")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="draw_places")
+    role = models.CharField("名单", max_length=10, choices=MemberRole.choices)
+    position = models.PositiveSmallIntegerField("顺序")
+
+    class Meta:
+        verbose_name = "抽取名单"
+        verbose_name_plural = "抽取名单"
+        ordering = ["draw", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "expert"], name="draw_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.position}：{self.expert.name}"
+
+    def latest_response(self):
+        responses = getattr(self, "_responses", None)
+        if responses is None:
+            responses = list(self.responses.all())
+        return responses[-1] if responses else None
+
+
+class Replacement(models.Model):
+    """A main expert (or a backup already called) replaced by the next backup, in order."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="replacements")
+    replaced = models.OneToOneField(
+        DrawMember, on_delete=models.PROTECT, related_name="replacement"
+    )
+    backup = models.OneToOneField(DrawMember, on_delete=models.PROTECT, related_name="replacing")
+    at = models.DateTimeField("递补时间", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "kejiju.User", verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "递补记录"
+        verbose_name_plural = "递补记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.backup.expert.name} 递补 {self.replaced.expert.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("递补记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+
+class DrawResponse(models.Model):
+    """An expert's answer to being drawn, recorded by staff or given online. Append-only."""
+
+    member = models.ForeignKey(DrawMember, on_delete=models.PROTECT, related_name="responses")
+    kind = models.CharField("答复", max_length=20, choices=ResponseKind.choices)
+    reason = models.CharField("原因", max_length=300, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "kejiju.User", verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    online = models.BooleanField("专家在线答复", default=False)
+    conflict_declared_none = models.BooleanField("已声明无利益冲突", default=False)
+
+    class Meta:
+        verbose_name = "专家答复"
+        verbose_name_plural = "专家答复"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member.expert.name} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("答复记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+
+class Review(models.Model):
+    """A drawn expert's review: the no-conflict declaration, scores per criterion and comments."""
+
+    member = models.OneToOneField(DrawMember, on_delete=models.PROTECT, related_name="review")
+    conflict_declared_at = models.DateTimeField("声明无利益冲突时间")
+    scores = models.JSONField("分项得分", default=dict)
+    total = models.DecimalField("总分", max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField("评审意见", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "专家评审"
+        verbose_name_plural = "专家评审"
+        ordering = ["member"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True)
+                | (models.Q(total__gte=0) & models.Q(total__lte=100)),
+                name="review_total_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.expert.name} 的评审"
