@@ -27,6 +27,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("projects/", include("projects.urls")),
     path("patents/", include("patents.urls")),
+    path("imports/", include("kejiju.imports.urls")),
     path("experts/", include("experts.urls")),
     path("seismic/", include("seismic.urls")),
     path("reports/", include("reports.urls")),

@@ -57,3 +57,20 @@ class DisputeCaseQuerySet(models.QuerySet):
             closed_on__gte=dt.date(year, 1, 1),
             closed_on__lt=dt.date(year + 1, 1, 1),
         )
+
+
+def counts_by_year(queryset: PatentQuerySet, field: str, first: int, last: int) -> dict:
+    """``{(year, kind): count}`` of ``queryset`` by the year of ``field``, in one query."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        queryset.filter(
+            **{f"{field}__gte": dt.date(first, 1, 1), f"{field}__lt": dt.date(last + 1, 1, 1)}
+        )
+        .annotate(year=ExtractYear(field))
+        .values("year", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["year"], row["kind"]): row["n"] for row in rows}

@@ -30,6 +30,7 @@ class ImportJob(models.Model):
     message = models.TextField("结果说明", blank=True)
     errors = models.JSONField("错误明细", default=list, blank=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
+    preview = models.JSONField("预览", default=dict, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="提交人",

@@ -47,7 +47,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # the layout's columns found in the file
+    preview_headers: list[str] = field(default_factory=list)  # every column of the layout
     preview: list[tuple[str, list]] = field(default_factory=list)  # (new/update/skip, cells)
     error_rows: dict[int, list] = field(default_factory=dict)  # row → cells, for display
 
@@ -190,7 +191,12 @@ class LayoutResource(resources.ModelResource):
         fields = [f for f in self.layout_fields() if f.column_name in columns]
         key_attrs = self.key_attributes()
         key_columns = self.key_columns()
-        report = ImportReport(self.layout, dry_run=dry_run, headers=[f.column_name for f in fields])
+        report = ImportReport(
+            self.layout,
+            dry_run=dry_run,
+            headers=[f.column_name for f in fields],
+            preview_headers=self.column_names(),
+        )
         self.prepare()
         seen: dict[tuple, int] = {}
         rows: list[dict] = []
@@ -268,7 +274,7 @@ class LayoutResource(resources.ModelResource):
                 else:
                     kind = RowResult.IMPORT_TYPE_SKIP
             if len(report.preview) < PREVIEW_ROWS:
-                report.preview.append((kind, [values.get(f) for f in self._preview_attrs()]))
+                report.preview.append((kind, self.preview_cells(values)))
         report.created += len(new)
         report.updated += len(changed)
         report.unchanged += len(rows) - len(new) - len(changed)
@@ -294,8 +300,12 @@ class LayoutResource(resources.ModelResource):
             else:
                 model._default_manager.bulk_update(changed, sorted(changed_fields))
 
-    def _preview_attrs(self) -> list[str]:
-        return [f.attribute for f in self.layout_fields()]
+    def preview_cells(self, values: dict) -> list[str]:
+        """The row as the sheet would show it, for the admin preview and the job page."""
+        return [
+            f.widget.render(values[f.attribute]) if f.attribute in values else ""
+            for f in self.layout_fields()
+        ]
 
     # ---- django-import-export entry points ---------------------------------------------------
 

@@ -49,7 +49,7 @@ def run_job(job_id: int) -> ImportJob:
         job.started_at = job.heartbeat_at = now
         job.finished_at = None
         job.done = 0
-        job.errors, job.error_count, job.message = [], 0, ""
+        job.errors, job.error_count, job.message, job.preview = [], 0, "", {}
         job.save()
 
     def progress(done: int, total: int) -> None:
@@ -79,6 +79,7 @@ def run_job(job_id: int) -> ImportJob:
         report.updated,
         report.unchanged,
     )
+    job.preview = _preview(report)
     if report.errors:
         job.errors = [e.as_dict() for e in report.errors[:STORED_ERRORS]]
         job.error_count = len(report.errors)
@@ -90,6 +91,14 @@ def run_job(job_id: int) -> ImportJob:
     else:
         _finish(job, ImportJob.State.SUCCEEDED, message=report.summary())
     return job
+
+
+def _preview(report, rows: int = 20) -> dict:
+    kinds = {"new": "新增", "update": "更新", "skip": "无变化"}
+    return {
+        "headers": report.preview_headers,
+        "rows": [[kinds.get(kind, kind), *cells] for kind, cells in report.preview[:rows]],
+    }
 
 
 def _finish(job: ImportJob, state: str, *, message: str) -> None:

@@ -1,0 +1,113 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from enterprises.models import Enterprise
+from kejiju.filters import SearchFilter
+from kejiju.models import Town
+
+from .choices import ActivityKind, DisputeOutcome, LegalStatus, PatentType
+from .models import DisputeCase, IPActivity, Patent
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year on a date field, as a range so that the date index is used."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        year = int(value)
+        return qs.filter(
+            **{
+                f"{self.field_name}__gte": f"{year}-01-01",
+                f"{self.field_name}__lt": f"{year + 1}-01-01",
+            }
+        )
+
+
+class PatentFilter(django_filters.FilterSet):
+    """The filters an enterprise user may use on their own patents."""
+
+    q = SearchFilter("application_number", "title", "applicants", label="申请号/名称/申请人")
+    kind = django_filters.ChoiceFilter(
+        label="专利类型", choices=PatentType.choices, empty_label="全部"
+    )
+    legal_status = django_filters.ChoiceFilter(
+        label="法律状态", choices=LegalStatus.choices, empty_label="全部"
+    )
+    filed_year = YearFilter(
+        label="申请年度",
+        field_name="filed_on",
+        widget=forms.NumberInput(attrs={"style": "width:7rem"}),
+    )
+    granted_year = YearFilter(
+        label="授权年度",
+        field_name="granted_on",
+        widget=forms.NumberInput(attrs={"style": "width:7rem"}),
+    )
+
+    class Meta:
+        model = Patent
+        fields = ["q", "kind", "legal_status", "filed_year", "granted_year"]
+
+
+class StaffPatentFilter(PatentFilter):
+    town = django_filters.ModelChoiceFilter(
+        label="所属镇街",
+        field_name="enterprise__town",
+        queryset=Town.objects.all(),
+        empty_label="全部",
+    )
+    enterprise = django_filters.ModelChoiceFilter(
+        label="关联企业", queryset=Enterprise.objects.only("pk", "name"), empty_label="全部"
+    )
+    linked = django_filters.ChoiceFilter(
+        label="是否关联企业",
+        choices=[("yes", "已关联"), ("no", "未关联")],
+        empty_label="全部",
+        method="filter_linked",
+    )
+
+    class Meta(PatentFilter.Meta):
+        fields = [*PatentFilter.Meta.fields, "town", "enterprise", "linked"]
+
+    def filter_linked(self, qs, name, value):
+        if value == "yes":
+            return qs.filter(enterprise__isnull=False)
+        if value == "no":
+            return qs.filter(enterprise__isnull=True)
+        return qs
+
+
+class DisputeFilter(django_filters.FilterSet):
+    q = SearchFilter("case_number", "cause", "parties", label="案件编号/案由/当事人")
+    outcome = django_filters.ChoiceFilter(
+        label="处理结果", choices=DisputeOutcome.choices, empty_label="全部"
+    )
+    year = YearFilter(
+        label="受理年度",
+        field_name="accepted_on",
+        widget=forms.NumberInput(attrs={"style": "width:7rem"}),
+    )
+
+    class Meta:
+        model = DisputeCase
+        fields = ["q", "outcome", "year"]
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = SearchFilter("title", "location", label="活动名称/地点")
+    kind = django_filters.ChoiceFilter(
+        label="活动类型", choices=ActivityKind.choices, empty_label="全部"
+    )
+    year = YearFilter(
+        label="年度", field_name="held_on", widget=forms.NumberInput(attrs={"style": "width:7rem"})
+    )
+
+    class Meta:
+        model = IPActivity
+        fields = ["q", "kind", "year"]
+
+
+def unlinked_search(qs, text: str):
+    return qs.filter(Q(applicants__icontains=text)) if text else qs
