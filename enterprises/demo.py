@@ -187,7 +187,7 @@ def three_years_from(day: date) -> date:
 def _hnte(ids: list[int]) -> list[Qualification]:
     """Chains of certificates: first recognitions, then renewals three years later."""
     by_year: dict[int, list[int]] = {}
-    result, next_index, serial = [], 0, 0
+    result, next_index = [], 0
     for year in sorted(HNTE_FIRST):
         batches = _year_dates(year, (11, 24), (12, 16))
         renewing = sorted(
@@ -198,7 +198,6 @@ def _hnte(ids: list[int]) -> list[Qualification]:
         by_year[year] = renewing + firsts
         for position, index in enumerate(renewing + firsts):
             on = batches[position % 2]
-            serial += 1
             result.append(
                 _qualification(
                     ids[index],
@@ -207,7 +206,7 @@ def _hnte(ids: list[int]) -> list[Qualification]:
                     on,
                     renewal=index in renewing,
                     until=three_years_from(on),
-                    number=f"GR{year}33{serial:06d}",
+                    number=f"GR{year}33{1001 + position:06d}",
                 )
             )
     return result

@@ -122,3 +122,10 @@ def test_demo_records_are_valid(demo_county):
     )
     counts = {s: list(per_specialty).count(s) for s in set(per_specialty)}
     assert all(20 <= n <= 30 for n in counts.values()), counts
+
+
+@pytest.mark.django_db
+def test_each_value_is_one_aggregate_query(demo_county, django_assert_num_queries):
+    for indicator in declared().values():
+        with django_assert_num_queries(1):
+            indicator.compute(2023)
