@@ -11,7 +11,7 @@ from .choices import (
     ResponseKind,
     Title,
 )
-from .querysets import ExpertQuerySet
+from .querysets import DrawMemberQuerySet, ExpertQuerySet
 
 
 class Expert(models.Model):
@@ -218,6 +218,10 @@ class Draw(models.Model):
     def is_void(self) -> bool:
         return hasattr(self, "superseded_by")
 
+    @property
+    def min_title_label(self) -> str:
+        return Title(self.criteria["min_title"]).label
+
 
 class DrawExclusion(models.Model):
     """An expert left out of a draw's pool, with the rule that excluded them."""
@@ -243,6 +247,8 @@ class DrawMember(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="draw_places")
     role = models.CharField("名单", max_length=10, choices=MemberRole.choices)
     position = models.PositiveSmallIntegerField("顺序")
+
+    objects = DrawMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = "抽取名单"

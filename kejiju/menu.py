@@ -4,7 +4,6 @@ from .navigation import MenuItem
 MENU = [
     MenuItem("工作台", "staff_home", (Role.STAFF, Role.ADMIN), order=0),
     MenuItem("企业工作台", "enterprise_home", (Role.ENTERPRISE,), order=0),
-    MenuItem("我的评审", "expert_home", (Role.EXPERT,), order=0),
     MenuItem("领导驾驶舱", "leader_home", (Role.LEADER,), order=0),
     MenuItem("审计日志", "audit_log", (Role.AUDITOR,), order=0),
     MenuItem("表格导入", "imports:upload", (Role.STAFF, Role.ADMIN), order=800),

@@ -222,3 +222,5 @@ EXPERT_SAME_APPLICANT_YEARS = env.int("KEJIJU_EXPERT_SAME_APPLICANT_YEARS", defa
 EXPERT_MAX_DRAWS_PER_YEAR = env.int("KEJIJU_EXPERT_MAX_DRAWS_PER_YEAR", default=12)
 EXPERT_PANEL_MIN = env.int("KEJIJU_EXPERT_PANEL_MIN", default=3)
 EXPERT_PANEL_MIN_MAJOR = env.int("KEJIJU_EXPERT_PANEL_MIN_MAJOR", default=5)
+# Sections whose staff manage the expert pool and see experts' phone numbers and e-mail.
+EXPERT_POOL_SECTIONS = env.list("KEJIJU_EXPERT_POOL_SECTIONS", default=["office", "high_tech"])

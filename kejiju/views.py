@@ -80,7 +80,7 @@ def enterprise_home(request):
 
 @role_required(Role.EXPERT)
 def expert_home(request):
-    return render(request, "kejiju/home_expert.html", {"expert": request.user.expert})
+    return redirect("experts:my_reviews")
 
 
 @role_required(Role.LEADER)

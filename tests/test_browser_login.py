@@ -18,7 +18,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LANDINGS = {
     Role.STAFF: (("/staff/",), "工作台"),
     Role.ENTERPRISE: (("/enterprise/",), "企业工作台"),
-    Role.EXPERT: (("/expert/",), "我的评审"),
+    Role.EXPERT: (("/expert/", "/experts/my/"), "我的评审任务"),
     Role.LEADER: (("/leader/", "/reports/"), None),
     Role.ADMIN: (("/admin/",), "数据与用户管理"),
     Role.AUDITOR: (("/audit/",), "审计日志"),
