@@ -74,7 +74,8 @@ class ImportJob(models.Model):
 
     @property
     def can_rerun(self) -> bool:
-        return self.state == self.State.FAILED or self.stale
+        # A file refused for its rows fails the same way again: it needs a new upload.
+        return (self.state == self.State.FAILED and not self.error_count) or self.stale
 
     @property
     def error_texts(self) -> list[str]:

@@ -86,7 +86,7 @@ def run_job(job_id: int) -> ImportJob:
         _finish(
             job,
             ImportJob.State.FAILED,
-            message=f"发现 {len(report.errors)} 处错误，未写入任何数据。请修改后重新上传。",
+            message=f"发现 {len(report.errors)} 处错误，未写入任何数据。请按下表修改后重新上传。",
         )
     else:
         _finish(job, ImportJob.State.SUCCEEDED, message=report.summary())
