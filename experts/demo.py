@@ -127,3 +127,47 @@ def _experts() -> list[Expert]:
 def load() -> None:
     demo_expert()
     create_missing(Expert, _experts(), key=lambda e: e.mobile)
+    _link_specialties()
+
+
+# The two-level tree: discipline → the specialties of the demo pool.
+DISCIPLINES = {
+    "工业与制造": [
+        "机械制造",
+        "汽车零部件",
+        "电气自动化",
+        "光电与激光",
+        "轻工制鞋",
+        "纺织服装",
+        "食品加工",
+    ],
+    "信息技术": ["电子信息", "软件与信息服务"],
+    "材料与化工": ["新材料", "化学化工"],
+    "能源与环境": ["节能环保", "新能源"],
+    "生物医药与卫生": ["生物医药", "医疗卫生"],
+    "农业": ["现代农业", "园艺与林业", "水产养殖", "畜牧兽医"],
+    "建设工程": ["建筑与土木"],
+    "财务与知识产权": ["财务审计", "知识产权"],
+}
+
+
+def _link_specialties() -> None:
+    """Builds the specialty tree and links every expert to the specialty their record names."""
+    from .models import ExpertSpecialty, Specialty
+
+    by_name = {}
+    for order, (discipline, children) in enumerate(DISCIPLINES.items()):
+        root, _ = Specialty.objects.get_or_create(
+            name=discipline, parent=None, defaults={"order": order}
+        )
+        for child_order, name in enumerate(children):
+            node, _ = Specialty.objects.get_or_create(
+                name=name, parent=root, defaults={"order": child_order}
+            )
+            by_name[name] = node
+    linked = set(ExpertSpecialty.objects.values_list("expert_id", "specialty_id"))
+    ExpertSpecialty.objects.bulk_create(
+        ExpertSpecialty(expert_id=pk, specialty_id=by_name[text].pk)
+        for pk, text in Expert.objects.values_list("pk", "specialties")
+        if text in by_name and (pk, by_name[text].pk) not in linked
+    )
