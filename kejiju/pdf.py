@@ -12,5 +12,11 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     ``@page`` margin boxes so that the CJK font is embedded."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, {"sans": CJK_SANS, "serif": CJK_SERIF, **context})
+    base = {
+        "sans": CJK_SANS,
+        "serif": CJK_SERIF,
+        "bureau_name": settings.KEJIJU_BUREAU_NAME,
+        "portal_name": settings.KEJIJU_PORTAL_NAME,
+    }
+    html = render_to_string(template_name, {**base, **context})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
