@@ -234,7 +234,7 @@ def draw_experts(
     check_panel_size(purpose, criteria.main, criteria.backups)
 
     previous = (
-        Draw.objects.select_for_update()
+        Draw.objects.select_for_update(of=("self",))
         .filter(subject=subject.strip(), step=step.strip(), superseded_by__isnull=True)
         .first()
     )
