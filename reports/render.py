@@ -33,7 +33,9 @@ def render(year: int, format: str, progress: Progress = _noop) -> bytes:
 
 def summary_html(summary: Summary) -> str:
     return render_to_string(
-        "reports/summary_pdf.html", {"summary": summary, "sans": SANS, "serif": SERIF}
+        # One CJK face for the whole PDF: a second (serif) face costs ~50 MB and ~150 KB per file.
+        "reports/summary_pdf.html",
+        {"summary": summary, "sans": SANS, "serif": SANS},
     )
 
 

@@ -100,7 +100,13 @@ def _start(request, start):
             job.save(update_fields=["state", "error", "finished_at"])
             messages.error(request, str(exc))
             return job
-        messages.success(request, "已开始生成，请稍候。")
+        job.refresh_from_db()
+        if job.state == "succeeded":
+            messages.success(request, "工作总结已生成，可在下方下载。")
+        elif job.state == "failed":
+            messages.error(request, f"生成失败：{job.error}")
+        else:
+            messages.success(request, "已开始生成，页面会显示进度，完成后可下载。")
     else:
         messages.info(request, "该年度的工作总结正在生成中，已为您关联到进行中的任务。")
     return job

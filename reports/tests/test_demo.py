@@ -54,7 +54,11 @@ SEED_2023 = {
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_demo_county_reproduces_the_seed_and_loads_twice_without_duplicates():
+def test_demo_county_reproduces_the_seed_and_loads_twice_without_duplicates(monkeypatch, tmp_path):
+    from kejiju import demo
+
+    # the demo accounts' passwords of the developer's database stay where they are
+    monkeypatch.setattr(demo, "LOGINS_FILE", tmp_path / "demo-logins.json")
     call_command("load_demo", "--quiet-logins", stdout=io.StringIO())
     call_command("load_demo", "--quiet-logins", stdout=io.StringIO())
     snapshot = IndicatorSnapshot.objects.get(year=2023)
