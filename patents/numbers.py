@@ -82,5 +82,10 @@ def parse(value) -> ApplicationNumber:
     return ApplicationNumber(f"{body}.{check}", type_digit)
 
 
+def from_normalized(value: str) -> ApplicationNumber:
+    """The number of a value :func:`parse` already produced, without checking it again."""
+    return ApplicationNumber(value, value[4] if len(value) == 14 else value[2])
+
+
 def normalize(value) -> str:
     return parse(value).value

@@ -85,7 +85,7 @@ class PatentResource(LayoutResource):
         self.matcher = EnterpriseMatcher()
 
     def clean_values(self, values, raw, errors) -> None:
-        number = numbers.parse(values["application_number"])
+        number = numbers.from_normalized(values["application_number"])
         stated = values.get("kind")
         if stated and stated != number.kind:
             errors.add(

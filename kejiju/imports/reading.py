@@ -71,6 +71,33 @@ def open_table(source, filename: str, *, count: bool = False) -> Table:
 
 
 def _open_xlsx(handle, count: bool) -> Table:
+    from .xlsx import UnsupportedWorkbook, XlsxReader
+
+    try:
+        reader = XlsxReader(handle)
+    except UnsupportedWorkbook:
+        handle.seek(0)
+        return _open_xlsx_openpyxl(handle, count)
+    except zipfile.BadZipFile as exc:
+        raise SheetError("无法读取该 Excel 文件，文件可能已损坏或并非 .xlsx 格式。") from exc
+    rows = reader.rows()
+    first = next(rows, None)
+    if first is None or first[0] != 1:
+        reader.close()
+        raise SheetError("工作表的第 1 行应为列名，但第 1 行是空的。")
+    total = reader.dimension_rows()
+    if total is not None:
+        total = max(total - 1, 0)
+    elif count:
+        counter = XlsxReader(handle)
+        total = sum(1 for _ in counter.rows()) - 1
+    else:
+        total = 0
+    return Table(_headers(first[1]), rows, total, [reader.close])
+
+
+def _open_xlsx_openpyxl(handle, count: bool) -> Table:
+    """openpyxl's read-only mode, for workbooks the streaming reader does not handle."""
     from openpyxl import load_workbook
 
     try:
@@ -89,7 +116,6 @@ def _open_xlsx(handle, count: bool) -> Table:
         total = sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
     else:
         total = 0
-
     return Table(_headers(header), enumerate(rows, start=2), total, [workbook.close])
 
 

@@ -68,6 +68,58 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+HISTORY_COLUMNS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
+
+
+def copy_to_history(model, pks: list, history_type: str, *, user=None, reason: str = "") -> bool:
+    """Records the current state of rows ``pks`` in the model's django-simple-history table with
+    one INSERT … SELECT per chunk, instead of building a historical instance per row. Returns
+    False (and writes nothing) when the history table has extra columns this cannot fill."""
+    from django.db import connection
+    from django.utils import timezone
+
+    history = model.history.model
+    tracked = [f.column for f in history.tracked_fields]
+    columns = {f.column for f in history._meta.concrete_fields}
+    if columns != set(tracked) | HISTORY_COLUMNS:
+        return False
+    qn = connection.ops.quote_name
+    now = history._meta.get_field("history_date").get_db_prep_value(
+        timezone.now(), connection, prepared=False
+    )
+    names = ", ".join(qn(c) for c in tracked)
+    target = ", ".join(
+        [
+            names,
+            *(
+                qn(c)
+                for c in (
+                    "history_date",
+                    "history_change_reason",
+                    "history_type",
+                    "history_user_id",
+                )
+            ),
+        ]
+    )
+    pk_column = qn(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(list(pks), 500):
+            cursor.execute(
+                f"INSERT INTO {qn(history._meta.db_table)} ({target}) "
+                f"SELECT {names}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} "
+                f"WHERE {pk_column} IN ({', '.join(['%s'] * len(chunk))})",
+                [now, reason, history_type, getattr(user, "pk", None), *chunk],
+            )
+    return True
+
+
 def _chunks(items: list, size: int) -> Iterable[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -147,31 +199,48 @@ class LayoutResource(resources.ModelResource):
         except Exception:
             return None
 
-    def clean_row(self, raw: dict, fields: list, errors: RowErrors) -> dict:
-        values = {}
+    def _cell_rules(self, fields: list) -> list[tuple]:
+        """Per column, once per file: what ``clean_row`` needs to know about it."""
+        rules = []
         for f in fields:
-            column = f.column_name
+            model_field = self._model_field(f.attribute)
+            empty = None
+            if model_field is not None and not model_field.null:
+                if isinstance(model_field, models.CharField | models.TextField):
+                    empty = ""
+                elif model_field.has_default():
+                    empty = model_field.get_default()
+            rules.append(
+                (
+                    f.column_name,
+                    f.attribute,
+                    f.widget.clean,
+                    f.column_name in self.required_columns,
+                    getattr(model_field, "max_length", None),
+                    empty,
+                )
+            )
+        return rules
+
+    def clean_row(self, raw: dict, fields: list, errors: RowErrors, rules=None) -> dict:
+        values = {}
+        for column, attribute, clean, required, max_length, empty in rules or self._cell_rules(
+            fields
+        ):
             cell = raw.get(column)
-            if column in self.required_columns and _blank(cell):
+            if required and _blank(cell):
                 errors.add(column, "必填，不能为空")
                 continue
             try:
-                value = f.widget.clean(cell, row=raw)
+                value = clean(cell, row=raw)
             except (ValueError, ValidationError) as exc:
                 message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
                 errors.add(column, message)
                 continue
-            model_field = self._model_field(f.attribute)
-            max_length = getattr(model_field, "max_length", None)
             if max_length and isinstance(value, str) and len(value) > max_length:
                 errors.add(column, f"超过 {max_length} 个字符")
                 continue
-            if value is None and model_field is not None and not model_field.null:
-                if isinstance(model_field, models.CharField | models.TextField):
-                    value = ""
-                elif model_field.has_default():
-                    value = model_field.get_default()
-            values[f.attribute] = value
+            values[attribute] = empty if value is None else value
         if not errors:
             self.clean_values(values, raw, errors)
         return values
@@ -198,6 +267,7 @@ class LayoutResource(resources.ModelResource):
             preview_headers=self.column_names(),
         )
         self.prepare()
+        rules = self._cell_rules(fields)
         seen: dict[tuple, int] = {}
         rows: list[dict] = []
         numbers: list[int] = []
@@ -208,7 +278,7 @@ class LayoutResource(resources.ModelResource):
                 continue
             report.total += 1
             errors = RowErrors(number)
-            values = self.clean_row(raw, fields, errors)
+            values = self.clean_row(raw, fields, errors, rules)
             if not errors:
                 key = tuple(values.get(a) for a in key_attrs)
                 if key in seen:
@@ -251,8 +321,6 @@ class LayoutResource(resources.ModelResource):
         return found
 
     def _write_batch(self, rows, numbers, key_attrs, report, user, dry_run) -> None:
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
         model = self._meta.model
         keys = [tuple(r.get(a) for a in key_attrs) for r in rows]
         existing = self.existing_by_key(keys, key_attrs)
@@ -281,24 +349,32 @@ class LayoutResource(resources.ModelResource):
         if dry_run:
             return
         tracked = hasattr(model, "history")
+        manager = model._default_manager
         if new:
-            if tracked:
-                bulk_create_with_history(
-                    new, model, default_user=user, default_change_reason=self.change_reason
+            created = manager.bulk_create(new)
+            pks = [obj.pk for obj in created]
+            if tracked and not (
+                all(pks) and copy_to_history(model, pks, "+", user=user, reason=self.change_reason)
+            ):
+                # No primary keys back from the database, or a history table with extra
+                # columns: let django-simple-history build the records.
+                if not all(pks):
+                    new_keys = [tuple(getattr(o, a) for a in key_attrs) for o in new]
+                    created = list(self.existing_by_key(new_keys, key_attrs).values())
+                model.history.bulk_history_create(
+                    created, default_user=user, default_change_reason=self.change_reason
                 )
-            else:
-                model._default_manager.bulk_create(new)
         if changed:
-            if tracked:
-                bulk_update_with_history(
+            manager.bulk_update(changed, sorted(changed_fields))
+            if tracked and not copy_to_history(
+                model, [o.pk for o in changed], "~", user=user, reason=self.change_reason
+            ):
+                model.history.bulk_history_create(
                     changed,
-                    model,
-                    sorted(changed_fields),
+                    update=True,
                     default_user=user,
                     default_change_reason=self.change_reason,
                 )
-            else:
-                model._default_manager.bulk_update(changed, sorted(changed_fields))
 
     def preview_cells(self, values: dict) -> list[str]:
         """The row as the sheet would show it, for the admin preview and the job page."""

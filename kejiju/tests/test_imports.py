@@ -165,3 +165,42 @@ def test_fake_xlsx_upload_fails_the_job_with_a_clear_message(users, tmp_path):
     job = run_job(job.pk)
     assert job.state == ImportJob.State.FAILED
     assert "不是 Excel 工作簿" in job.message
+
+
+def test_excel_style_workbook_with_shared_strings_and_date_cells(tmp_path):
+    """Workbooks as Excel saves them (shared strings, styles, a recorded size) read the same way
+    through the streaming reader as through openpyxl."""
+    import datetime as dt
+
+    from openpyxl import Workbook, load_workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["申请号", "专利名称", "申请人", "申请日", "备注"])
+    sheet.append(["201410123456.7", "一种装置", "甲公司", dt.datetime(2023, 5, 1), 12])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["95115608.X", "另一种装置", "甲公司", "2023年5月2日", 1.5])
+    sheet["D4"].number_format = "@"
+    sheet["F4"] = "=1+1"
+    path = tmp_path / "excel.xlsx"
+    workbook.save(path)
+
+    table = open_table(path, "excel.xlsx")
+    ours = list(table.rows)
+    assert table.total == 3
+    assert ours[0] == (2, ("201410123456.7", "一种装置", "甲公司", dt.datetime(2023, 5, 1), 12))
+    reference = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    expected = [r for r in reference.iter_rows(min_row=2, values_only=True) if any(r)]
+    assert [tuple(v for v in r if v is not None) for _, r in ours if any(r)] == [
+        tuple(v for v in r if v is not None) for r in expected
+    ]
+
+
+def test_unreadable_workbook_falls_back_to_openpyxl_error(tmp_path):
+    import zipfile
+
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    with pytest.raises(SheetError, match="无法读取该 Excel 文件"):
+        open_table(path, "broken.xlsx")
