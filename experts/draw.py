@@ -8,6 +8,7 @@ ascending, joined by commas. The same pool, criteria and seed always give the sa
 """
 
 import hashlib
+import heapq
 import hmac
 import secrets
 
@@ -22,13 +23,16 @@ def fingerprint(pool_ids: list[int]) -> str:
     return hashlib.sha256(",".join(str(i) for i in sorted(pool_ids)).encode()).hexdigest()
 
 
+def _key(seed: bytes, expert_id: int) -> bytes:
+    return hmac.digest(seed, str(expert_id).encode("ascii"), "sha256")
+
+
 def rank(seed: str, pool_ids: list[int]) -> list[int]:
     key = bytes.fromhex(seed)
-    return sorted(
-        pool_ids, key=lambda i: hmac.new(key, str(i).encode("ascii"), hashlib.sha256).digest()
-    )
+    return sorted(pool_ids, key=lambda i: _key(key, i))
 
 
 def select(seed: str, pool_ids: list[int], main: int, backups: int) -> tuple[list[int], list[int]]:
-    ranked = rank(seed, pool_ids)
+    key = bytes.fromhex(seed)
+    ranked = heapq.nsmallest(main + backups, pool_ids, key=lambda i: _key(key, i))
     return ranked[:main], ranked[main : main + backups]

@@ -120,7 +120,11 @@ def eligible_pool(
     today: date,
 ) -> tuple[Pool, int]:
     """The eligible experts and, for each one left out, every rule that excluded them."""
-    base = dict(candidates(criteria, today).values_list("pk", "employer_enterprise_id"))
+    # Later queries take the candidates as a subquery: a list of thousands of ids as parameters
+    # costs more to build than the query costs to run.
+    considered = candidates(criteria, today)
+    base = dict(considered.values_list("pk", "employer_enterprise_id"))
+    in_base = considered.values("pk")
     pool = Pool(eligible=[])
     applicant_ids = {a.pk for a in applicants}
     names = {n.strip() for n in applicant_names if n.strip()} | {a.name for a in applicants}
@@ -130,31 +134,32 @@ def eligible_pool(
         if employer_id in applicant_ids:
             pool.exclude(expert_id, ExclusionRule.EMPLOYMENT, "现工作单位为申报单位")
     if names:
-        for expert_id, employer in Expert.objects.filter(
-            pk__in=base, employer__in=names
-        ).values_list("pk", "employer"):
+        for expert_id, employer in considered.filter(employer__in=names).values_list(
+            "pk", "employer"
+        ):
             if _not_yet_excluded(pool, expert_id, ExclusionRule.EMPLOYMENT):
                 pool.exclude(expert_id, ExclusionRule.EMPLOYMENT, f"现工作单位为{employer}")
 
-    relations = Relation.objects.filter(expert_id__in=base).filter(
-        Q(enterprise_id__in=applicant_ids) | Q(organisation__in=names)
+    relations = (
+        Relation.objects.filter(expert_id__in=in_base)
+        .filter(Q(enterprise_id__in=applicant_ids) | Q(organisation__in=names))
+        .exclude(kind__in=TIME_BOUND, ended_on__lt=since)
+        .values_list(
+            "expert_id", "kind", "enterprise__name", "organisation", "started_on", "ended_on"
+        )
     )
-    for relation in relations.select_related("enterprise"):
-        if relation.kind in TIME_BOUND and relation.ended_on and relation.ended_on < since:
-            continue
-        party = relation.enterprise.name if relation.enterprise_id else relation.organisation
-        period = ""
-        if relation.started_on or relation.ended_on:
-            period = f"（{relation.started_on or '?'} 至 {relation.ended_on or '今'}）"
-        pool.exclude(relation.expert_id, RELATION_RULES[relation.kind], f"{party}{period}")
+    for expert_id, kind, enterprise_name, organisation, started_on, ended_on in relations:
+        period = f"（{started_on or '?'} 至 {ended_on or '今'}）" if started_on or ended_on else ""
+        party = enterprise_name or organisation
+        pool.exclude(expert_id, RELATION_RULES[kind], f"{party}{period}")
 
     for expert in named:
         if expert.pk in base:
             pool.exclude(expert.pk, ExclusionRule.NAMED, "申报单位申请回避")
 
-    places = DrawMember.objects.filter(expert_id__in=base, draw__superseded_by__isnull=True).filter(
-        Q(role=MemberRole.MAIN) | Q(replacing__isnull=False)
-    )
+    places = DrawMember.objects.filter(
+        expert_id__in=in_base, draw__superseded_by__isnull=True
+    ).filter(Q(role=MemberRole.MAIN) | Q(replacing__isnull=False))
     if settings.EXPERT_SAME_APPLICANT_YEARS and applicant_ids:
         recent = years_before(today, settings.EXPERT_SAME_APPLICANT_YEARS)
         for expert_id in (
