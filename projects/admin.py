@@ -1,11 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.imports.admin import LayoutAdmin
+
 from .models import AuctionDeal, Project, TechContract
+from .resources import AuctionDealResource, ProjectResource, TechContractResource
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(LayoutAdmin, SimpleHistoryAdmin):
+    resource_classes = [ProjectResource]
     list_display = (
         "number",
         "name",
@@ -22,7 +26,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TechContract)
-class TechContractAdmin(SimpleHistoryAdmin):
+class TechContractAdmin(LayoutAdmin, SimpleHistoryAdmin):
+    resource_classes = [TechContractResource]
     list_display = ("registration_no", "name", "kind", "seller", "buyer", "amount", "registered_on")
     list_filter = ("kind",)
     search_fields = ("registration_no", "name", "seller", "buyer")
@@ -30,7 +35,8 @@ class TechContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuctionDeal)
-class AuctionDealAdmin(SimpleHistoryAdmin):
+class AuctionDealAdmin(LayoutAdmin, SimpleHistoryAdmin):
+    resource_classes = [AuctionDealResource]
     list_display = ("achievement", "winner", "amount", "dealt_on", "event")
     search_fields = ("achievement", "winner", "event")
     date_hierarchy = "dealt_on"
