@@ -26,6 +26,11 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         ("角色与归属", {"fields": ("role", "section", "enterprise", "expert")}),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Accounts are deactivated (取消“有效”), never deleted: the append-only audit log keeps
+        # pointing at them, and the database refuses to change its rows.
+        return False
+
 
 @admin.register(Town)
 class TownAdmin(SimpleHistoryAdmin):

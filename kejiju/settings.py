@@ -135,6 +135,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Renders the template above with the cool-off in minutes (axes would pass "PT30M").
 AXES_LOCKOUT_CALLABLE = "kejiju.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# The audit log (kejiju.AuditEvent, auditor only) is the record of logins; axes keeps only the
+# failed attempts it needs for the lockout, which administrators may clear to unlock an account.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # One notion of "the client's address" for axes and the audit log. Behind nginx set
 # KEJIJU_TRUSTED_PROXIES=1 so the address comes from X-Forwarded-For, not from nginx itself.
@@ -224,3 +227,13 @@ EXPERT_PANEL_MIN = env.int("KEJIJU_EXPERT_PANEL_MIN", default=3)
 EXPERT_PANEL_MIN_MAJOR = env.int("KEJIJU_EXPERT_PANEL_MIN_MAJOR", default=5)
 # Sections whose staff manage the expert pool and see experts' phone numbers and e-mail.
 EXPERT_POOL_SECTIONS = env.list("KEJIJU_EXPERT_POOL_SECTIONS", default=["office", "high_tech"])
+
+# Projects (DOMAIN.md §7): the public notice of a proposed list runs this many working days; a
+# grant at or above the threshold (万元) needs a financial audit before acceptance.
+PROJECT_NOTICE_WORKING_DAYS = env.int("KEJIJU_PROJECT_NOTICE_WORKING_DAYS", default=5)
+PROJECT_AUDIT_THRESHOLD = env.str("KEJIJU_PROJECT_AUDIT_THRESHOLD", default="50")
+# Notifications to enterprises; the console backend prints them unless a mail server is configured.
+EMAIL_BACKEND = env.str(
+    "KEJIJU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env.str("KEJIJU_DEFAULT_FROM_EMAIL", default="kejiju@localhost")

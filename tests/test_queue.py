@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -59,7 +60,7 @@ def test_without_a_broker_tasks_run_in_process(tmp_path, settings):
     assert json.loads((tmp_path / HEARTBEAT_FILE).read_text())["token"] == "eager"
 
 
-def worker_database_url(tmp_path: Path, env: dict) -> str:
+def worker_database_url(tmp_path: Path) -> str:
     """The database the worker uses: the test database itself on PostgreSQL (the test commits,
     so the worker sees its rows); a freshly migrated file on SQLite, whose test database lives
     in memory and cannot be shared."""
@@ -67,15 +68,17 @@ def worker_database_url(tmp_path: Path, env: dict) -> str:
     if connection.vendor == "postgresql":
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+    return f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+
+
+def migrate(env: dict) -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
         cwd=ROOT,
-        env={**env, "DATABASE_URL": url},
+        env=env,
         check=True,
-        timeout=120,
+        timeout=180,
     )
-    return url
 
 
 @pytest.mark.slow
@@ -88,12 +91,10 @@ def test_a_real_worker_runs_a_task_over_redis(redis_service, tmp_path, users):
         "KEJIJU_VAR_DIR": str(tmp_path),
         "CELERY_BROKER_URL": broker_url,
     }
-    env.pop("DATABASE_URL", None)
-    env["DATABASE_URL"] = worker_database_url(tmp_path, env)
+    env["DATABASE_URL"] = worker_database_url(tmp_path)
 
-    import redis
-
-    redis.Redis.from_url(broker_url).delete("celery")  # leftovers of an earlier, aborted run
+    # A queue of this run's own: other checkouts on the machine may use the same Redis database.
+    queue = f"kejiju-test-{uuid.uuid4().hex[:12]}"
     worker = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("celery")),
@@ -101,6 +102,7 @@ def test_a_real_worker_runs_a_task_over_redis(redis_service, tmp_path, users):
             "kejiju",
             "worker",
             "--pool=solo",
+            f"--queues={queue}",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
@@ -114,6 +116,8 @@ def test_a_real_worker_runs_a_task_over_redis(redis_service, tmp_path, users):
     )
     token = uuid.uuid4().hex
     try:
+        if connection.vendor != "postgresql":  # while the worker starts
+            migrate(env)
         # The task is submitted the way the portal submits it: kejiju.queue.submit.
         subprocess.run(
             [
@@ -121,8 +125,9 @@ def test_a_real_worker_runs_a_task_over_redis(redis_service, tmp_path, users):
                 "manage.py",
                 "shell",
                 "-c",
-                "from kejiju.queue import submit; from kejiju.tasks import heartbeat; "
-                f"submit(heartbeat, {token!r})",
+                "from kejiju.celery import app; from kejiju.queue import submit; "
+                "from kejiju.tasks import heartbeat; "
+                f"app.conf.task_default_queue = {queue!r}; submit(heartbeat, {token!r})",
             ],
             cwd=ROOT,
             env=env,
@@ -139,6 +144,7 @@ def test_a_real_worker_runs_a_task_over_redis(redis_service, tmp_path, users):
             pytest.fail("the worker did not run the task: " + stop(worker))
     finally:
         log = stop(worker)
+        redis.Redis.from_url(broker_url).delete(queue)
 
     seen = json.loads(result.read_text())
     assert seen["database"] == connection.vendor
