@@ -347,3 +347,32 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.expert.name} 的评审"
+
+
+class Rating(models.Model):
+    """Staff's rating of an expert's work on one review: timeliness and quality, 1–5."""
+
+    member = models.OneToOneField(DrawMember, on_delete=models.PROTECT, related_name="rating")
+    timeliness = models.PositiveSmallIntegerField("及时性")
+    quality = models.PositiveSmallIntegerField("评审质量")
+    note = models.CharField("说明", max_length=300, blank=True)
+    rated_by = models.ForeignKey(
+        "kejiju.User", verbose_name="评价人", on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField("评价时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "专家履职评价"
+        verbose_name_plural = "专家履职评价"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    timeliness__gte=1, timeliness__lte=5, quality__gte=1, quality__lte=5
+                ),
+                name="rating_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.expert.name} 及时性 {self.timeliness} 质量 {self.quality}"

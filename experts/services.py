@@ -19,6 +19,7 @@ from .models import (
     DrawResponse,
     Expert,
     ExpertSpecialty,
+    Rating,
     Relation,
     Replacement,
     Review,
@@ -434,3 +435,21 @@ def declare_no_conflict(*, member: DrawMember, user) -> Review:
         member=member, defaults={"conflict_declared_at": timezone.now()}
     )
     return review
+
+
+def rate_expert(
+    *, member: DrawMember, timeliness: int, quality: int, rated_by, note: str = ""
+) -> Rating:
+    """Staff rate an expert's work once the review is in; the ratings show in the pool list."""
+
+    review = getattr(member, "review", None)
+    if review is None or review.submitted_at is None:
+        raise ValidationError("专家提交评审意见后才能评价其履职情况。")
+    if hasattr(member, "rating"):
+        raise ValidationError("该专家本次评审已评价过。")
+    for label, value in (("及时性", timeliness), ("评审质量", quality)):
+        if not 1 <= int(value) <= 5:
+            raise ValidationError(f"{label}评分应为 1–5 分。")
+    return Rating.objects.create(
+        member=member, timeliness=timeliness, quality=quality, note=note, rated_by=rated_by
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
         views.member_respond,
         name="member_respond",
     ),
+    path("draws/<int:pk>/members/<int:member_pk>/rate/", views.member_rate, name="member_rate"),
     path("my/", views.my_reviews, name="my_reviews"),
     path("my/<int:member_pk>/", views.my_review, name="my_review"),
 ]

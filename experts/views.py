@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,7 +22,13 @@ class ExpertListView(FilteredListView):
     roles = DRAW_STAFF
     filterset_class = ExpertFilter
     template_name = "experts/expert_list.html"
-    queryset = Expert.objects.order_by("name", "pk")
+    queryset = Expert.objects.annotate(
+        reviews=Count(
+            "draw_places__review", filter=Q(draw_places__review__submitted_at__isnull=False)
+        ),
+        timeliness=Avg("draw_places__rating__timeliness"),
+        quality=Avg("draw_places__rating__quality"),
+    ).order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -41,7 +47,9 @@ class ExpertListView(FilteredListView):
 
 
 def _draw_context(record: Draw) -> dict:
-    members = list(record.members.select_related("expert").prefetch_related("responses"))
+    members = list(
+        record.members.select_related("expert", "review", "rating").prefetch_related("responses")
+    )
     replacements = {r.replaced_id: r for r in record.replacements.select_related("backup__expert")}
     called = {r.backup_id: r for r in replacements.values()}
     panel = {m.pk for m in services.active_panel(record)}
@@ -173,6 +181,27 @@ def member_respond(request, pk, member_pk):
 
 
 # ---- the drawn expert's own pages --------------------------------------------------------------
+
+
+@role_required(*DRAW_STAFF)
+@require_POST
+def member_rate(request, pk, member_pk):
+    member = get_object_or_404(
+        DrawMember.objects.select_related("expert"), pk=member_pk, draw_id=pk
+    )
+    try:
+        services.rate_expert(
+            member=member,
+            timeliness=int(request.POST.get("timeliness", 0)),
+            quality=int(request.POST.get("quality", 0)),
+            note=request.POST.get("note", "")[:300],
+            rated_by=request.user,
+        )
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", ["请选择 1–5 分。"])))
+    else:
+        messages.success(request, f"已评价 {member.expert.name} 的履职情况。")
+    return redirect("experts:draw_detail", pk=pk)
 
 
 @role_required(Role.EXPERT)

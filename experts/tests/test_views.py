@@ -228,3 +228,32 @@ def test_pool_list_query_count_does_not_grow_with_page_size(login, users, tree):
             assert client.get(reverse("experts:expert_list"), {"per_page": size}).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_staff_rate_an_expert_after_the_review_and_the_pool_shows_it(
+    login, users, make_user, tree, pool, enterprise
+):
+    staff = login(users[Role.STAFF])
+    post_draw(staff, tree, enterprise)
+    record = Draw.objects.get()
+    member = record.members.get(role=MemberRole.MAIN, position=3)
+    rate_url = reverse("experts:member_rate", args=[record.pk, member.pk])
+    page = staff.post(rate_url, {"timeliness": "5", "quality": "4"}, follow=True).content.decode()
+    assert "专家提交评审意见后才能评价其履职情况" in page
+    expert_client = login(make_user(Role.EXPERT, username="rated", expert=member.expert))
+    url = reverse("experts:my_review", args=[member.pk])
+    expert_client.post(url, {"declare": "1", "no_conflict": "on"})
+    expert_client.post(
+        url, {"score": "1", **{f"score_{i}": "80" for i in range(5)}, "comment": "同意"}
+    )
+    staff = login(users[Role.STAFF])  # the fixtures share one client
+    page = staff.post(rate_url, {"timeliness": "9", "quality": "4"}, follow=True).content.decode()
+    assert "及时性评分应为 1–5 分" in page
+    staff.post(rate_url, {"timeliness": "5", "quality": "4"})
+    assert member.rating.quality == 4
+    page = staff.post(rate_url, {"timeliness": "1", "quality": "1"}, follow=True).content.decode()
+    assert "已评价过" in page
+    pool_page = staff.get(
+        reverse("experts:expert_list"), {"q": member.expert.name}
+    ).content.decode()
+    assert "及时 5.0 · 质量 4.0" in pool_page
