@@ -20,3 +20,31 @@ class InstitutionType(models.TextChoices):
     HNTE_CENTER = "hnte_center", "高新技术企业研究开发中心"
     TECH_CENTER = "tech_center", "企业技术研发中心"
     ENGINEERING_CENTER = "engineering_center", "工程技术研究中心"
+
+
+class PlatformType(models.TextChoices):
+    INCUBATOR = "incubator", "科技企业孵化器"
+    SERVICE_CENTER = "service_center", "公共科技服务平台"
+    ALLIANCE = "alliance", "产业技术创新联盟"
+    INTERMEDIARY = "intermediary", "科技中介服务机构"
+
+
+class ApplicationKind(models.TextChoices):
+    HNTE = "hnte", "高新技术企业认定"
+    TECH_SME = "tech_sme", "科技型中小企业评价"
+    RD_INSTITUTION = "rd_institution", "研发机构认定"
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回修改"
+    WITHDRAWN = "withdrawn", "已撤回"
+    APPROVED = "approved", "审核通过（推荐上报）"
+    REJECTED = "rejected", "不予推荐"
+
+
+class Verdict(models.TextChoices):
+    PASS = "pass", "符合条件"
+    UNCERTAIN = "uncertain", "取决于专家评分"
+    FAIL = "fail", "不符合条件"

@@ -62,3 +62,29 @@ class RDInstitutionQuerySet(models.QuerySet):
 
     def recognized_by(self, day: date) -> RDInstitutionQuerySet:
         return self.filter(recognized_on__lte=day)
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EnterpriseQuerySet:
+        """Bureau staff see the registry; an enterprise user sees only their own enterprise."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_bureau_staff or user.role == "leader":
+            return self
+        if user.role == "enterprise" and user.enterprise_id:
+            return self.filter(pk=user.enterprise_id)
+        return self.none()
+
+    def search(self, text: str) -> EnterpriseQuerySet:
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
+
+
+class PlatformQuerySet(models.QuerySet):
+    def active_on(self, day: date) -> PlatformQuerySet:
+        return self.filter(
+            Q(recognized_on__isnull=True) | Q(recognized_on__lte=day),
+            Q(closed_on__isnull=True) | Q(closed_on__gte=day),
+        )

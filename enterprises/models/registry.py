@@ -1,10 +1,18 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kejiju.choices import Level
+from kejiju.codes import credit_code_error, normalize_credit_code
 
-from .choices import InstitutionType, QualificationType, RecognitionKind
-from .querysets import QualificationQuerySet, RDInstitutionQuerySet
+from ..choices import InstitutionType, PlatformType, QualificationType, RecognitionKind
+from ..querysets import (
+    EnterpriseQuerySet,
+    PlatformQuerySet,
+    QualificationQuerySet,
+    RDInstitutionQuerySet,
+)
 
 
 class Enterprise(models.Model):
@@ -37,6 +45,9 @@ class Enterprise(models.Model):
     staff_count = models.PositiveIntegerField("从业人数", null=True, blank=True)
     contact = models.CharField("联系人", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    email = models.EmailField("联系邮箱", blank=True)
+    address = models.CharField("通讯地址", max_length=200, blank=True)
+    objects = EnterpriseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -49,10 +60,31 @@ class Enterprise(models.Model):
                 | models.Q(registered_capital__gte=0),
                 name="enterprise_capital_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(staff_count__isnull=True) | models.Q(staff_count__gte=0),
+                name="enterprise_staff_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        self.credit_code = normalize_credit_code(self.credit_code)
+        self.credit_code_override = (self.credit_code_override or "").strip()
+        message = credit_code_error(self.credit_code)
+        if message and not (self.credit_code_override and len(self.credit_code) == 18):
+            errors["credit_code"] = message + (
+                ""
+                if len(self.credit_code) != 18
+                else "；如确为早期试点代码，请填写校验不通过的说明。"
+            )
+        if self.founded_on and self.founded_on > timezone.localdate():
+            errors["founded_on"] = "成立日期不能晚于今天"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Qualification(models.Model):
@@ -91,6 +123,11 @@ class Qualification(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_kind_display()}（{self.get_level_display()}）"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_until and self.recognized_on and self.valid_until < self.recognized_on:
+            raise ValidationError({"valid_until": "有效期至不能早于认定日期"})
+
 
 class RDInstitution(models.Model):
     """An R&D institution (研发机构) an enterprise runs, e.g. 省级企业研究院."""
@@ -112,3 +149,100 @@ class RDInstitution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InnovationPlatform(models.Model):
+    """An innovation platform of the county: an incubator, a public technical service centre, an
+    industrial technology innovation alliance (with its member enterprises) or an intermediary."""
+
+    kind = models.CharField("平台类型", max_length=20, choices=PlatformType.choices)
+    name = models.CharField("平台名称", max_length=200, unique=True)
+    level = models.CharField("级别", max_length=20, choices=Level.choices, blank=True)
+    operator = models.ForeignKey(
+        Enterprise,
+        verbose_name="运营（牵头）单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="platforms_run",
+    )
+    town = models.ForeignKey(
+        "kejiju.Town", verbose_name="所属镇街", on_delete=models.PROTECT, null=True, blank=True
+    )
+    recognized_on = models.DateField("认定（成立）日期", null=True, blank=True)
+    closed_on = models.DateField("撤销（终止）日期", null=True, blank=True)
+    floor_area = models.DecimalField(
+        "场地面积(平方米)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField("说明", blank=True)
+    members = models.ManyToManyField(
+        Enterprise,
+        through="PlatformMembership",
+        related_name="platforms",
+        verbose_name="成员企业",
+        blank=True,
+    )
+    objects = PlatformQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "创新平台"
+        verbose_name_plural = "创新平台"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(recognized_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("recognized_on")),
+                name="platform_closed_after_recognized",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(floor_area__isnull=True) | models.Q(floor_area__gte=0),
+                name="platform_area_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.recognized_on and self.recognized_on > timezone.localdate():
+            raise ValidationError({"recognized_on": "认定日期不能晚于今天"})
+        if self.closed_on and self.recognized_on and self.closed_on < self.recognized_on:
+            raise ValidationError({"closed_on": "撤销日期不能早于认定日期"})
+
+
+class PlatformMembership(models.Model):
+    """An enterprise's membership of a platform (an alliance's members, an incubator's tenants)."""
+
+    platform = models.ForeignKey(
+        InnovationPlatform,
+        verbose_name="平台",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_on = models.DateField("加入日期", null=True, blank=True)
+    left_on = models.DateField("退出日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "平台成员"
+        verbose_name_plural = "平台成员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "enterprise", "joined_on"], name="membership_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} · {self.enterprise}"
