@@ -24,6 +24,9 @@ STALE_HEARTBEAT = timedelta(minutes=2)
 MAX_RUNTIME = timedelta(minutes=15)
 # A job nobody picked up for this long (worker down, message lost) is re-runnable too.
 MAX_QUEUED = timedelta(minutes=10)
+# A request joining a job still queued after this long sends its task again (claiming is
+# idempotent, so a duplicate message costs nothing).
+RESUBMIT_QUEUED = timedelta(seconds=30)
 
 
 class IndicatorSnapshot(models.Model):
@@ -302,6 +305,10 @@ class SummaryRender(models.Model):
             too_long = self.started_at is not None and now - self.started_at > MAX_RUNTIME
             return too_long or last_sign is None or now - last_sign > STALE_HEARTBEAT
         return False
+
+    def should_resubmit(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.state == RenderState.QUEUED and now - self.created_at > RESUBMIT_QUEUED
 
     @property
     def can_retry(self) -> bool:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
+import re
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -44,7 +47,58 @@ def render_pdf(summary: Summary, progress: Progress = _noop) -> bytes:
 
     html = summary_html(summary)
     progress(60, "生成 PDF")
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    with _weasyprint_progress(progress):
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+class _StepHandler(logging.Handler):
+    """Turns WeasyPrint's progress log ("Step 5 - Creating layout - Page 3") into job progress."""
+
+    STEPS = {
+        "3": (62, "应用样式"),
+        "4": (66, "构建版面"),
+        "6": (88, "写入 PDF"),
+        "7": (92, "写入元数据"),
+    }
+
+    def __init__(self, progress: Progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+        self.last = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        match = re.match(r"Step (\d)", message)
+        if not match:
+            return
+        step = match.group(1)
+        if step == "5":
+            page = re.search(r"Page (\d+)", message)
+            number = int(page.group(1)) if page else 0
+            value, stage = min(86, 70 + 2 * number), f"排版第 {number} 页"
+        elif step in self.STEPS:
+            value, stage = self.STEPS[step]
+        else:
+            return
+        if value > self.last:
+            self.last = value
+            self.progress(value, stage)
+
+
+@contextmanager
+def _weasyprint_progress(progress: Progress):
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _StepHandler(progress)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # the steps go to the job, not to the console
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def render_docx(summary: Summary, progress: Progress = _noop) -> bytes:

@@ -10,7 +10,7 @@ from kejiju.permissions import RoleRequiredMixin, role_required
 from kejiju.queue import QueueUnavailable, submit
 
 from . import tasks
-from .choices import NarrativeSection, RenderFormat
+from .choices import NarrativeSection, RenderFormat, RenderState
 from .dashboard import available_years, build_dashboard, default_year
 from .exports import indicator_workbook
 from .forms import HonourForm, NarrativeParagraphForm, YearTargetForm
@@ -85,30 +85,32 @@ def summary_page(request):
 
 
 def _start(request, start):
+    """Creates or joins a render job and sends its task; the message says which happened."""
     try:
         job, created = start()
     except QueueUnavailable as exc:
         messages.error(request, str(exc))
         return None
-    if created:
+    if created or job.should_resubmit():
         try:
             submit(tasks.render_summary, job.pk)
         except QueueUnavailable as exc:
-            job.state = "failed"
+            job.state = RenderState.FAILED
             job.error = str(exc)
             job.finished_at = timezone.now()
             job.save(update_fields=["state", "error", "finished_at"])
             messages.error(request, str(exc))
             return job
-        job.refresh_from_db()
-        if job.state == "succeeded":
-            messages.success(request, "工作总结已生成，可在下方下载。")
-        elif job.state == "failed":
-            messages.error(request, f"生成失败：{job.error}")
-        else:
-            messages.success(request, "已开始生成，页面会显示进度，完成后可下载。")
-    else:
+    if not created:
         messages.info(request, "该年度的工作总结正在生成中，已为您关联到进行中的任务。")
+        return job
+    job.refresh_from_db()
+    if job.state == RenderState.SUCCEEDED:
+        messages.success(request, "工作总结已生成，可在下方下载。")
+    elif job.state == RenderState.FAILED:
+        messages.error(request, f"生成失败：{job.error}")
+    else:
+        messages.success(request, "已开始生成，页面会显示进度，完成后可下载。")
     return job
 
 

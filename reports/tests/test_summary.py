@@ -153,3 +153,14 @@ def test_a_year_without_data_renders_a_summary_saying_so(sample_registry, db, tm
     from docx import Document
 
     assert "2030年度尚无统计数据" in "\n".join(p.text for p in Document(docx_path).paragraphs)
+
+
+@pytest.mark.slow
+def test_pdf_render_reports_page_by_page_progress(year_with_data):
+    steps = []
+    render(
+        year_with_data, RenderFormat.PDF, progress=lambda value, stage: steps.append((value, stage))
+    )
+    values = [value for value, _ in steps]
+    assert values == sorted(values) and values[0] == 10 and values[-1] >= 88
+    assert any(stage.startswith("排版第") for _, stage in steps)

@@ -192,3 +192,27 @@ def test_running_job_row_polls_and_failed_row_offers_retry(login, users, sample_
     )
     page = client.get(reverse("reports:summary"), {"year": 2023}).content.decode()
     assert "磁盘已满" in page and reverse("reports:summary_retry", args=[failed.pk]) in page
+
+
+def test_joining_a_long_queued_job_sends_its_task_again(login, users, sample_registry, monkeypatch):
+    """A task message lost on the way (broker restarted) must not leave the job waiting."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports import views
+
+    sent = []
+    monkeypatch.setattr(views, "submit", lambda task, *args: sent.append(args))
+    client = login(users[Role.LEADER])
+    client.post(reverse("reports:summary_start"), {"year": 2023, "format": "pdf"})
+    job = SummaryRender.objects.get()
+    assert job.state == "queued" and sent == [(job.pk,)]
+    client.post(reverse("reports:summary_start"), {"year": 2023, "format": "pdf"})
+    assert len(sent) == 1  # joined a fresh job: nothing sent again
+    SummaryRender.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    response = client.post(
+        reverse("reports:summary_start"), {"year": 2023, "format": "pdf"}, follow=True
+    )
+    assert sent == [(job.pk,), (job.pk,)] and SummaryRender.objects.count() == 1
+    assert "已为您关联到进行中的任务" in response.content.decode()
