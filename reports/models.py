@@ -106,11 +106,13 @@ class YearTarget(models.Model):
                 fields=["year", "indicator_key"],
                 condition=~models.Q(indicator_key=""),
                 name="year_target_once_per_indicator",
+                violation_error_message="该年度已有对应此指标的目标，请修改原有目标。",
             ),
             models.CheckConstraint(
                 condition=models.Q(maximum__isnull=True)
                 | (models.Q(minimum__isnull=False) & models.Q(maximum__gte=models.F("minimum"))),
                 name="year_target_range_ordered",
+                violation_error_message="目标上限不能小于下限。",
             ),
         ]
 

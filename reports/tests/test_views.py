@@ -216,3 +216,23 @@ def test_joining_a_long_queued_job_sends_its_task_again(login, users, sample_reg
     )
     assert sent == [(job.pk,), (job.pk,)] and SummaryRender.objects.count() == 1
     assert "已为您关联到进行中的任务" in response.content.decode()
+
+
+def test_second_target_on_the_same_indicator_is_refused_in_chinese(login, users, sample_registry):
+    YearTarget.objects.create(
+        year=2024, indicator_key="hnte.new", label="培育高新技术企业", minimum=35
+    )
+    response = login(users[Role.STAFF]).post(
+        reverse("reports:target_create"),
+        {
+            "year": 2024,
+            "indicator_key": "hnte.new",
+            "label": "再培育",
+            "minimum": 5,
+            "unit": "",
+            "order": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "该年度已有对应此指标的目标" in response.content.decode()
+    assert YearTarget.objects.count() == 1
