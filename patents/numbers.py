@@ -4,6 +4,7 @@
 Σ dᵢ·wᵢ mod 11 with weights 2, 3, …, 9 repeating over the digits before the dot; 10 is ``X``.
 """
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ class ApplicationNumber:
 
 
 def check_character(body: str) -> str:
-    total = sum(int(d) * _WEIGHTS[i % len(_WEIGHTS)] for i, d in enumerate(body))
+    total = sum(map(operator.mul, map(int, body), _WEIGHTS * 2))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
