@@ -144,6 +144,8 @@ def render_docx(summary: Summary, progress: Progress = _noop) -> bytes:
                 cell.text = text
 
     document.add_heading(f"一、{summary.year}年工作举措及成效", level=1)
+    if not summary.has_data:
+        document.add_paragraph(summary.no_data_notice)
     for text in summary.overview:
         document.add_paragraph(text)
     for part in summary.sections:

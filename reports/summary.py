@@ -100,6 +100,13 @@ class Summary:
     key_figures: list[Figure] = field(default_factory=list)
 
     @property
+    def no_data_notice(self) -> str:
+        return (
+            f"{self.year}年度尚无统计数据：未找到该年度的指标快照，或各项指标均为零。"
+            "以下各部分仅列出已录入的文字内容。"
+        )
+
+    @property
     def title(self) -> str:
         return f"{self.bureau_name}{self.year}年工作总结和{self.year + 1}年工作思路"
 
@@ -195,13 +202,8 @@ def build(year: int) -> Summary:
 
     key_figures = [by_key[key] for key in KEY_FIGURES if key in by_key]
     overview = written.get(NarrativeSection.OVERVIEW, [])
-    if not overview:
-        if has_data:
-            overview = [
-                f"{year}年，" + "；".join(f.sentence() for f in key_figures if f.value) + "。"
-            ]
-        else:
-            overview = [f"{year}年度尚无统计数据：未找到该年度的指标快照或各项指标均为零。"]
+    if not overview and has_data:
+        overview = [f"{year}年，" + "；".join(f.sentence() for f in key_figures if f.value) + "。"]
 
     return Summary(
         year=year,
