@@ -21,3 +21,60 @@ class ContractType(models.TextChoices):
     LICENSE = "license", "技术许可"
     CONSULTING = "consulting", "技术咨询"
     SERVICE = "service", "技术服务"
+
+
+class Stage(models.TextChoices):
+    """Where an application or project is in the lifecycle of DOMAIN.md §7."""
+
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回修改"
+    FORMAL_PASSED = "formal_passed", "形式审查通过"
+    EXPERT_REVIEW = "expert_review", "专家评审"
+    PROPOSED = "proposed", "拟立项"
+    NOTICE = "notice", "公示中"
+    NOT_APPROVED = "not_approved", "未立项"
+    EXECUTING = "executing", "执行中"
+    ACCEPTANCE_APPLIED = "acceptance_applied", "验收申请"
+    ACCEPTED = "accepted", "验收通过"
+    FAILED = "failed", "验收不通过"
+    CONCLUDED = "concluded", "结题"
+    ARCHIVED = "archived", "归档"
+    TERMINATED = "terminated", "终止"
+    REVOKED = "revoked", "撤销"
+
+
+# The reporting status (DESIGN.md §3, the indicators) that each lifecycle stage stands for.
+STAGE_STATUS = {
+    Stage.SUBMITTED: ProjectStatus.APPLIED,
+    Stage.RETURNED: ProjectStatus.APPLIED,
+    Stage.FORMAL_PASSED: ProjectStatus.APPLIED,
+    Stage.EXPERT_REVIEW: ProjectStatus.APPLIED,
+    Stage.PROPOSED: ProjectStatus.APPLIED,
+    Stage.NOTICE: ProjectStatus.APPLIED,
+    Stage.NOT_APPROVED: ProjectStatus.REJECTED,
+    Stage.EXECUTING: ProjectStatus.APPROVED,
+    Stage.ACCEPTANCE_APPLIED: ProjectStatus.APPROVED,
+    Stage.FAILED: ProjectStatus.APPROVED,
+    Stage.ACCEPTED: ProjectStatus.ACCEPTED,
+    Stage.CONCLUDED: ProjectStatus.ACCEPTED,
+    Stage.ARCHIVED: ProjectStatus.ACCEPTED,
+    Stage.TERMINATED: ProjectStatus.TERMINATED,
+    Stage.REVOKED: ProjectStatus.TERMINATED,
+}
+
+
+class TrancheDue(models.TextChoices):
+    APPROVAL = "approval", "立项后"
+    MIDTERM = "midterm", "中期检查后"
+    ACCEPTANCE = "acceptance", "验收通过后"
+
+
+class AcceptanceResult(models.TextChoices):
+    PASSED = "passed", "通过"
+    FAILED = "failed", "不通过"
+    CONCLUDED = "concluded", "结题"
+
+
+class ChangeKind(models.TextChoices):
+    CHANGE = "change", "变更"
+    EXTENSION = "extension", "延期"

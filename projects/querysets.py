@@ -16,6 +16,27 @@ class ProjectQuerySet(models.QuerySet):
     def approved_in(self, year: int) -> ProjectQuerySet:
         return self.filter(approved_on__year=year)
 
+    def visible_to(self, user) -> ProjectQuerySet:
+        """Bureau staff, leaders and auditors see every project; an enterprise only its own."""
+        from kejiju.choices import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.role in (Role.STAFF, Role.ADMIN, Role.LEADER, Role.AUDITOR):
+            return self
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(enterprise_id=user.enterprise_id)
+        return self.none()
+
+    def online(self) -> ProjectQuerySet:
+        """Projects filed against a call on this site (they have a lifecycle stage)."""
+        return self.exclude(stage="")
+
+    def overdue(self) -> ProjectQuerySet:
+        from django.utils import timezone
+
+        return self.filter(stage="executing", ends_on__lt=timezone.localdate())
+
 
 class TechContractQuerySet(models.QuerySet):
     def registered_in(self, year: int) -> TechContractQuerySet:
@@ -25,3 +46,17 @@ class TechContractQuerySet(models.QuerySet):
 class AuctionDealQuerySet(models.QuerySet):
     def dealt_in(self, year: int) -> AuctionDealQuerySet:
         return self.filter(dealt_on__year=year)
+
+
+class CallQuerySet(models.QuerySet):
+    def open_now(self) -> CallQuerySet:
+        from django.utils import timezone
+
+        now = timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+    def with_public_results(self) -> CallQuerySet:
+        """Calls whose public notice has started or whose approved list is published."""
+        return self.filter(
+            models.Q(notice_starts_on__isnull=False) | models.Q(results_published_at__isnull=False)
+        )

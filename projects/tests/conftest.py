@@ -1,0 +1,116 @@
+"""Shared setup for the project lifecycle: a call, an expert pool with user accounts, and a
+helper that carries an application through the steps."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from experts.models import Expert, ExpertSpecialty, Specialty
+from experts.services import Criteria
+from kejiju.choices import Role
+from kejiju.models import PlanCategory
+from projects import services
+from projects.models import Call
+
+
+@pytest.fixture
+def staff(users):
+    return users[Role.STAFF]
+
+
+@pytest.fixture
+def applicant(users):
+    return users[Role.ENTERPRISE]
+
+
+@pytest.fixture
+def call(staff):
+    now = timezone.now()
+    return Call.objects.create(
+        category=PlanCategory.objects.get(code="industrial"),
+        year=now.year,
+        title=f"关于组织申报{now.year}年度一般工业科技项目的通知",
+        text="各有关单位：现组织申报一般工业科技项目。",
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=10),
+        budget_cap=Decimal("100"),
+        max_request=Decimal("60"),
+        max_per_enterprise=1,
+        created_by=staff,
+    )
+
+
+@pytest.fixture
+def specialty(db):
+    return Specialty.objects.create(name="机械与制造")
+
+
+@pytest.fixture
+def reviewers(specialty, make_user):
+    """Five experts in the pool, each with a login."""
+    accounts = []
+    for i in range(5):
+        expert = Expert.objects.create(
+            name=f"评审专家{i}",
+            employer="温州大学",
+            title="senior",
+            specialties=specialty.name,
+            mobile=f"1390000{i:04d}",
+        )
+        ExpertSpecialty.objects.create(expert=expert, specialty=specialty)
+        accounts.append(make_user(Role.EXPERT, username=f"reviewer{i}", expert=expert))
+    return accounts
+
+
+def budget(requested="40", self_raised="60"):
+    requested, self_raised = Decimal(requested), Decimal(self_raised)
+    return services.Budget(
+        total=requested + self_raised, self_raised=self_raised, requested=requested
+    )
+
+
+@pytest.fixture
+def file_app(call, applicant):
+    def do(enterprise=None, user=None, name="高效电机控制器研发", requested="40", target_call=None):
+        return services.file_application(
+            call=target_call or call,
+            enterprise=enterprise or applicant.enterprise,
+            name=name,
+            summary="研发新一代电机控制器。",
+            budget=budget(requested),
+            by=user or applicant,
+        )
+
+    return do
+
+
+def criteria(specialty, main=3, backups=1):
+    return Criteria(specialties=[specialty.pk], main=main, backups=backups)
+
+
+@pytest.fixture
+def to_review(staff, specialty, reviewers):
+    """Formal review passed and experts drawn."""
+
+    def do(project):
+        services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
+        return services.start_expert_review(
+            project=project, criteria=criteria(specialty), supervisor="纪检组 陈监督", by=staff
+        )
+
+    return do
+
+
+def score(project, totals, reviewers):
+    """The first len(totals) panel members declare and score."""
+    from experts import services as expert_services
+    from experts.services import active_panel
+
+    by_expert = {u.expert_id: u for u in reviewers}
+    for member, total in zip(active_panel(project.draw), totals, strict=False):
+        expert_services.declare_no_conflict(member=member, user=by_expert[member.expert_id])
+        expert_services.submit_review(
+            member=member, scores={"创新性": total, "可行性": total}, comment="同意"
+        )
