@@ -89,3 +89,15 @@ def test_finished_job_is_not_rendered_twice(sample_registry, leader, monkeypatch
     services.run_render(job.pk)
     assert services.run_render(job.pk) is None
     assert len(calls) == 1
+
+
+def test_a_job_never_picked_up_becomes_rerunnable(sample_registry, leader):
+    job, _ = services.request_render(year=2023, user=leader)
+    assert not job.is_stale() and not job.can_retry
+    SummaryRender.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    job.refresh_from_db()
+    assert job.is_stale() and job.can_retry
+    fresh, created = services.retry_render(job, user=leader)
+    assert created and fresh.pk != job.pk
+    job.refresh_from_db()
+    assert job.state == RenderState.FAILED
