@@ -152,5 +152,7 @@ class ScoreForm(forms.Form):
                 },
             )
 
+        self.fields["comment"] = self.fields.pop("comment")  # after the scores
+
     def scores(self) -> dict[str, float]:
         return {c: float(self.cleaned_data[f"score_{i}"]) for i, c in enumerate(REVIEW_CRITERIA)}
