@@ -43,12 +43,32 @@ def all_items() -> list[MenuItem]:
 
 
 def menu_for(user) -> list[dict]:
+    """The entries a user may use, in order; entries sharing a ``group`` become one drop-down
+    (at the place of the group's first entry)."""
     if not user.is_authenticated:
         return []
-    entries = []
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in all_items():
-        if user.is_superuser or user.role in item.roles:
-            url = item.url()
-            if url:
-                entries.append({"label": item.label, "url": url, "group": item.group})
-    return entries
+        if not (user.is_superuser or user.role in item.roles):
+            continue
+        url = item.url()
+        if not url:
+            continue
+        entry = {"label": item.label, "url": url}
+        if not item.group:
+            entries.append(entry)
+        elif item.group in groups:
+            groups[item.group]["children"].append(entry)
+        else:
+            groups[item.group] = {"label": item.group, "children": [entry]}
+            entries.append(groups[item.group])
+    # a group with a single entry is shown as that entry
+    return [e["children"][0] if len(e.get("children", ())) == 1 else e for e in entries]
+
+
+def flat_menu_for(user) -> list[dict]:
+    flat = []
+    for entry in menu_for(user):
+        flat.extend(entry.get("children", [entry]))
+    return flat
