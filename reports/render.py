@@ -152,6 +152,10 @@ def render_docx(summary: Summary, progress: Progress = _noop) -> bytes:
         document.add_heading(f"{part.number}{part.title}", level=2)
         for text in part.paragraphs:
             document.add_paragraph(text)
+        picture = part.chart_png()
+        if picture:
+            document.add_picture(io.BytesIO(picture), width=Cm(14))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         shown = [f for f in part.figures if f.value] if summary.has_data else []
         if shown:
             table(

@@ -81,7 +81,14 @@ class Section:
     paragraphs: list[str]
     generated: bool
     figures: list[Figure]
-    chart_svg: str = ""
+    chart: charts.Layout | None = None
+
+    @property
+    def chart_svg(self) -> str:
+        return charts.to_svg(self.chart) if self.chart else ""
+
+    def chart_png(self) -> bytes | None:
+        return charts.to_png(self.chart) if self.chart else None
 
 
 @dataclass
@@ -145,15 +152,15 @@ def trend(
     return span, series
 
 
-def section_chart(year: int, section: str, by_key: dict[str, Figure]) -> str:
+def section_chart(year: int, section: str, by_key: dict[str, Figure]) -> charts.Layout | None:
     kind, keys = SECTION_CHARTS.get(section, ("bar", []))
     keys = [key for key in keys if key in by_key]
     if not keys:
-        return ""
+        return None
     span, series = trend(year, keys)
     first = by_key[keys[0]]
     title = "、".join(by_key[key].label for key in keys) if len(keys) > 1 else first.label
-    return charts.chart(
+    return charts.layout(
         f"近五年{title}" if len(keys) == 1 else "近五年趋势",
         [f"{y}年" for y in span],
         [(by_key[key].label, series[key]) for key in keys],
@@ -196,7 +203,7 @@ def build(year: int) -> Summary:
                 paragraphs=paragraphs or _generated_paragraph(label, section_figures),
                 generated=not paragraphs,
                 figures=section_figures,
-                chart_svg=section_chart(year, value, by_key) if has_data else "",
+                chart=section_chart(year, value, by_key) if has_data else None,
             )
         )
 

@@ -132,6 +132,7 @@ def test_docx_carries_the_same_figures(year_with_data):
     assert "科技进步综合评价位居全省第6" in text
     assert "171,310.00" in cells and "+73.74%" in cells
     assert "35家" in cells
+    assert len(document.inline_shapes) == 2  # the two sections with data have their chart
     assert (
         document.styles["Normal"].element.rPr.rFonts.get(
             "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
