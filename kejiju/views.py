@@ -1,7 +1,6 @@
 import django_filters
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -60,9 +59,12 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
-@login_required
 def home(request):
-    """Sends each role to its own home page."""
+    """Sends each role to its own home page; anonymous visitors see the public portal page."""
+    if not request.user.is_authenticated:
+        from projects.views import portal
+
+        return portal(request)
     if request.user.is_superuser:
         return redirect("admin:index")
     return redirect(ROLE_HOMES[Role(request.user.role)])
@@ -70,7 +72,9 @@ def home(request):
 
 @role_required(*BUREAU)
 def staff_home(request):
-    return render(request, "kejiju/home_staff.html")
+    from .worklist import items_for
+
+    return render(request, "kejiju/home_staff.html", {"work": items_for(request.user)})
 
 
 @role_required(Role.ENTERPRISE)

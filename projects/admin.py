@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kejiju.imports.admin import LayoutAdmin
 
-from .models import AuctionDeal, Project, TechContract
+from .models import (
+    AuctionDeal,
+    Call,
+    Commissioner,
+    Disbursement,
+    Project,
+    ProjectEvent,
+    TechContract,
+)
 from .resources import AuctionDealResource, ProjectResource, TechContractResource
 
 
@@ -20,7 +28,9 @@ class ProjectAdmin(LayoutAdmin, SimpleHistoryAdmin):
         "approved_on",
         "funding",
     )
-    list_filter = ("category", "status", "funding_mode", "town")
+    list_filter = ("category", "status", "stage", "funding_mode", "town")
+    autocomplete_fields = ("enterprise",)
+    raw_id_fields = ("call", "draw", "commissioner", "applicant")
     search_fields = ("number", "name", "undertaker")
     date_hierarchy = "applied_on"
 
@@ -40,3 +50,58 @@ class AuctionDealAdmin(LayoutAdmin, SimpleHistoryAdmin):
     list_display = ("achievement", "winner", "amount", "dealt_on", "event")
     search_fields = ("achievement", "winner", "event")
     date_hierarchy = "dealt_on"
+
+
+@admin.register(Call)
+class CallAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "category", "year", "opens_at", "closes_at", "budget_cap")
+    list_filter = ("category", "year")
+    search_fields = ("title",)
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    fields = ("number", "name", "category", "status", "approved_on", "funding")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commissioner)
+class CommissionerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "employer", "specialty", "batch", "town", "starts_on", "ends_on")
+    list_filter = ("batch", "town")
+    search_fields = ("name", "employer", "specialty")
+    inlines = [ProjectInline]
+
+
+@admin.register(ProjectEvent)
+class ProjectEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "project", "action", "stage_from", "stage_to", "by")
+    search_fields = ("project__name", "project__number", "action")
+    readonly_fields = [f.name for f in ProjectEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(SimpleHistoryAdmin):
+    """Read-only here: payments are recorded on the project page, where the grant is checked."""
+
+    list_display = ("voucher_no", "project", "tranche", "amount", "paid_on")
+    search_fields = ("voucher_no", "project__name", "project__number")
+    readonly_fields = [f.name for f in Disbursement._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

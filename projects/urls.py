@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="project_list"),
+    path("public/", views.portal, name="portal"),
+    path("public/calls/<int:pk>/", views.public_call, name="public_call"),
+    path("public/calls/<int:pk>/template/", views.call_template, name="call_template"),
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/new/", views.call_create, name="call_add"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/apply/", views.apply, name="apply"),
+    path("my/", views.my_projects, name="my_projects"),
+    path("commissioners/", views.CommissionerListView.as_view(), name="commissioner_list"),
+    path("review/", views.my_review_tasks, name="review_tasks"),
+    path("review/<int:member_pk>/", views.review_material, name="review_material"),
+    path(
+        "review/<int:member_pk>/documents/<int:doc_pk>/",
+        views.review_document,
+        name="review_document",
+    ),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document"),
+]

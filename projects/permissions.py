@@ -1,0 +1,9 @@
+"""Who may use the project pages. Reads of single projects go through
+``Project.objects.visible_to(user)``: an enterprise reaches only its own (others are 404)."""
+
+from kejiju.choices import Role
+from kejiju.permissions import BUREAU
+
+# Bureau staff run calls and the lifecycle; leaders and auditors may read the lists.
+EDITORS = BUREAU
+READERS = (*BUREAU, Role.LEADER, Role.AUDITOR)

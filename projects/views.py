@@ -1,0 +1,558 @@
+"""Project pages: the public portal, calls and their review queue, the project page with its
+history and the staff's actions, the enterprise's applications and timeline, and the drawn
+expert's view of an application."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from experts.models import DrawMember, Review
+from experts.services import active_panel
+from kejiju.choices import Role
+from kejiju.listing import FilteredListView
+from kejiju.permissions import role_required
+from kejiju.uploads import protected_download
+
+from . import forms, services
+from .choices import Stage
+from .filters import CommissionerFilter, ProjectFilter
+from .models import Call, Commissioner, Objection, Project, ProjectDocument
+from .permissions import EDITORS, READERS
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# ---- public ---------------------------------------------------------------------------------
+
+
+def portal(request):
+    """The public home page: open calls, notices of proposed lists and approved lists."""
+    today = timezone.localdate()
+    open_calls = Call.objects.open_now().select_related("category").order_by("closes_at")
+    notices = (
+        Call.objects.filter(notice_starts_on__lte=today, notice_ends_on__gte=today)
+        .select_related("category")
+        .prefetch_related(
+            _projects_in(Stage.NOTICE),
+        )
+    )
+    results = (
+        Call.objects.filter(results_published_at__isnull=False)
+        .select_related("category")
+        .order_by("-results_published_at")
+        .prefetch_related(_approved_projects())[:10]
+    )
+    return render(
+        request,
+        "projects/portal.html",
+        {"open_calls": open_calls, "notices": notices, "results": results},
+    )
+
+
+def _projects_in(stage):
+    from django.db.models import Prefetch
+
+    return Prefetch(
+        "projects",
+        queryset=Project.objects.filter(stage=stage).order_by("number"),
+        to_attr="listed",
+    )
+
+
+def _approved_projects():
+    from django.db.models import Prefetch
+
+    return Prefetch(
+        "projects",
+        queryset=Project.objects.filter(approved_on__isnull=False).order_by("number"),
+        to_attr="listed",
+    )
+
+
+def public_call(request, pk):
+    call = get_object_or_404(Call.objects.select_related("category"), pk=pk)
+    return render(request, "projects/public_call.html", {"call": call})
+
+
+def call_template(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    if not call.template_file:
+        raise Http404("本通知没有申报书模板。")
+    return protected_download(
+        call.template_file,
+        filename=call.template_name or "申报书模板",
+        content_type=call.template_type or "application/octet-stream",
+    )
+
+
+# ---- calls and review (staff) ---------------------------------------------------------------
+
+
+@role_required(*READERS)
+def call_list(request):
+    calls = (
+        Call.objects.select_related("category")
+        .annotate(
+            applications=Count("projects"),
+            approved=Count("projects", filter=Q(projects__approved_on__isnull=False)),
+        )
+        .order_by("-opens_at")
+    )
+    return render(request, "projects/call_list.html", {"calls": calls})
+
+
+@role_required(*EDITORS)
+def call_create(request):
+    form = forms.CallForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        call = form.save(commit=False)
+        call.created_by = request.user
+        upload = form.cleaned_data.get("template")
+        if upload:
+            from kejiju.uploads import clean_display_name, storage_name
+
+            call.template_name = clean_display_name(upload.name, upload.inspected)
+            call.template_type = upload.inspected.content_type
+            upload.seek(0)
+            call.template_file.save(storage_name("calls", upload.inspected), upload, save=False)
+        call.save()
+        messages.success(request, f"已发布申报通知「{call.title}」。")
+        return redirect("projects:call_detail", pk=call.pk)
+    return render(request, "projects/call_form.html", {"form": form})
+
+
+def _queue(call):
+    """The call's applications with review progress, in one query."""
+    return (
+        call.projects.select_related("enterprise", "town")
+        .annotate(
+            panel_reviews=Count(
+                "draw__members__review",
+                filter=Q(draw__members__review__submitted_at__isnull=False),
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+@role_required(*EDITORS)
+def call_detail(request, pk):
+    call = get_object_or_404(Call.objects.select_related("category"), pk=pk)
+    ranking = services.ranking(call) if call.review_closed else []
+    propose_form = None
+    if call.review_closed and call.projects.filter(stage=Stage.EXPERT_REVIEW).exists():
+        propose_form = forms.ProposeForm(
+            call=call, initial_ids=[r.project.pk for r in ranking if r.within_cap]
+        )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "close_review":
+                services.close_review(call=call, by=request.user)
+                messages.success(request, "专家评审已结束，评分与排序现已显示。")
+            elif action == "propose":
+                propose_form = forms.ProposeForm(request.POST, call=call)
+                if not propose_form.is_valid():
+                    raise ValidationError("请至少选择一个拟立项项目。")
+                services.propose(
+                    call=call,
+                    projects=propose_form.cleaned_data["projects"],
+                    note=propose_form.cleaned_data["note"],
+                    by=request.user,
+                )
+                messages.success(request, "已确定拟立项名单。")
+            elif action == "notice":
+                call = services.start_notice(call=call, by=request.user)
+                messages.success(
+                    request, f"已发布拟立项公示：{call.notice_starts_on} 至 {call.notice_ends_on}。"
+                )
+            else:
+                raise ValidationError("未知的操作。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            return redirect("projects:call_detail", pk=call.pk)
+    return render(
+        request,
+        "projects/call_detail.html",
+        {
+            "call": call,
+            "queue": _queue(call),
+            "ranking": ranking,
+            "propose_form": propose_form,
+            "has_proposed": call.projects.filter(stage=Stage.PROPOSED).exists(),
+        },
+    )
+
+
+# ---- project lists --------------------------------------------------------------------------
+
+
+class ProjectListView(FilteredListView):
+    roles = READERS
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+
+    def get_queryset(self):
+        return (
+            Project.objects.visible_to(self.request.user)
+            .select_related("category", "town", "enterprise")
+            .order_by("-applied_on", "number")
+        )
+
+
+class CommissionerListView(FilteredListView):
+    roles = READERS
+    filterset_class = CommissionerFilter
+    template_name = "projects/commissioner_list.html"
+
+    def get_queryset(self):
+        return (
+            Commissioner.objects.select_related("town")
+            .annotate(project_count=Count("projects"))
+            .order_by("-starts_on", "name")
+        )
+
+
+@role_required(Role.ENTERPRISE)
+def my_projects(request):
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("category", "call")
+        .order_by("-applied_on", "-pk")
+    )
+    open_calls = Call.objects.open_now().select_related("category").order_by("closes_at")
+    return render(
+        request, "projects/my_projects.html", {"projects": projects, "open_calls": open_calls}
+    )
+
+
+@role_required(Role.ENTERPRISE)
+def apply(request, pk):
+    call = get_object_or_404(Call.objects.select_related("category"), pk=pk)
+    form = forms.ApplicationForm(request.POST or None, request.FILES or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.file_application(
+                call=call,
+                enterprise=request.user.enterprise,
+                name=data["name"],
+                summary=data["summary"],
+                budget=form.budget(),
+                documents=form.documents(),
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                renamed = {
+                    {"total": "budget_total"}.get(k, k): v for k, v in exc.error_dict.items()
+                }
+                exc = ValidationError(renamed)
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"申报已提交，申报编号 {project.number}。")
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/apply.html", {"call": call, "form": form})
+
+
+# ---- one project ----------------------------------------------------------------------------
+
+STAFF_ACTIONS = {
+    # action: (form class, stages in which it is offered)
+    "formal": (forms.FormalReviewForm, (Stage.SUBMITTED,)),
+    "draw": (forms.ReviewDrawForm, (Stage.FORMAL_PASSED,)),
+    "objection": (forms.ObjectionForm, (Stage.NOTICE,)),
+    "approve": (forms.ApproveForm, (Stage.NOTICE,)),
+    "disburse": (
+        forms.DisburseForm,
+        (Stage.EXECUTING, Stage.ACCEPTANCE_APPLIED, Stage.ACCEPTED, Stage.FAILED),
+    ),
+    "midterm": (forms.MidtermForm, (Stage.EXECUTING,)),
+    "change": (forms.ChangeForm, (Stage.EXECUTING,)),
+    "audit": (forms.AuditForm, (Stage.ACCEPTANCE_APPLIED,)),
+    "decide": (forms.DecisionForm, (Stage.ACCEPTANCE_APPLIED,)),
+    "end": (forms.EndForm, (Stage.EXECUTING, Stage.FAILED, Stage.ACCEPTANCE_APPLIED)),
+}
+ENTERPRISE_ACTIONS = {
+    "acceptance": (forms.AcceptanceApplyForm, (Stage.EXECUTING, Stage.FAILED)),
+}
+ACTION_TITLES = {
+    "formal": "形式审查",
+    "draw": "抽取评审专家",
+    "objection": "登记公示异议",
+    "approve": "立项",
+    "disburse": "登记拨付",
+    "midterm": "中期检查",
+    "change": "变更或延期（仅限一次）",
+    "audit": "财务审计",
+    "decide": "验收结论",
+    "end": "终止或撤销",
+    "acceptance": "申请验收",
+}
+
+
+def _make_form(name, project, data=None, files=None):
+    form_class = {**STAFF_ACTIONS, **ENTERPRISE_ACTIONS}[name][0]
+    kwargs = {"project": project} if form_class is forms.DisburseForm else {}
+    if form_class is forms.ApproveForm and data is None:
+        kwargs["initial"] = {
+            "grant": project.requested,
+            "ends_on": project.ends_on,
+            "funding_mode": "tranches",
+        }
+    return form_class(data, files, prefix=name, **kwargs)
+
+
+def _run(name, project, form, user):
+    d = form.cleaned_data
+    if name == "formal":
+        passed = d["decision"] == "pass"
+        services.formal_review(project=project, passed=passed, comment=d["comment"], by=user)
+        return "形式审查通过。" if passed else "已退回修改。"
+    if name == "draw":
+        services.start_expert_review(
+            project=project, criteria=form.criteria(), supervisor=d["supervisor"], by=user
+        )
+        return "已抽取评审专家，项目进入专家评审。"
+    if name == "objection":
+        services.record_objection(
+            project=project,
+            text=d["text"],
+            raised_by=d["raised_by"],
+            received_on=d["received_on"],
+            by=user,
+        )
+        return "已登记异议。"
+    if name == "approve":
+        services.approve(
+            project=project,
+            number=d["number"],
+            grant=d["grant"],
+            funding_mode=d["funding_mode"],
+            tranches=form.tranches(),
+            ends_on=d["ends_on"],
+            by=user,
+        )
+        return "已立项。"
+    if name == "disburse":
+        services.disburse(
+            project=project,
+            tranche=d["tranche"],
+            amount=d["amount"],
+            paid_on=d["paid_on"],
+            voucher_no=d["voucher_no"],
+            by=user,
+        )
+        return "已登记拨付。"
+    if name == "midterm":
+        services.record_midterm(project=project, conclusion=d["conclusion"], by=user)
+        return "已登记中期检查。"
+    if name == "change":
+        services.change_project(
+            project=project, kind=d["kind"], new_end=d["new_end"], reason=d["reason"], by=user
+        )
+        return "已登记变更。"
+    if name == "audit":
+        services.record_audit(
+            project=project,
+            firm=d["firm"],
+            audited_expenditure=d["audited_expenditure"],
+            findings=d["findings"],
+            audited_on=d["audited_on"],
+            by=user,
+        )
+        return "已登记财务审计。"
+    if name == "decide":
+        services.decide_acceptance(
+            project=project, result=d["result"], comment=d["comment"], by=user
+        )
+        return "已作出验收结论。"
+    if name == "end":
+        services.end_project(
+            project=project, revoke=d["kind"] == "revoke", reason=d["reason"], by=user
+        )
+        return "已处理。"
+    if name == "acceptance":
+        services.apply_for_acceptance(
+            project=project, summary=d["summary"], report=d.get("report"), by=user
+        )
+        return "验收申请已提交。"
+    raise ValidationError("未知的操作。")
+
+
+def _visible_project(request, pk) -> Project:
+    return get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "category", "call", "enterprise", "town", "draw"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*READERS, Role.ENTERPRISE)
+def project_detail(request, pk):
+    project = _visible_project(request, pk)
+    is_staff = request.user.has_role(*EDITORS)
+    available = STAFF_ACTIONS if is_staff else ENTERPRISE_ACTIONS
+    if request.user.role in (Role.LEADER, Role.AUDITOR) and not request.user.is_superuser:
+        available = {}
+    bound = {}
+    if request.method == "POST":
+        name = request.POST.get("action")
+        if name == "answer" and is_staff:
+            objection = get_object_or_404(
+                Objection, pk=request.POST.get("objection"), project=project
+            )
+            answer_form = forms.AnswerForm(request.POST, prefix=f"answer{objection.pk}")
+            if answer_form.is_valid():
+                try:
+                    services.answer_objection(
+                        objection=objection,
+                        answer=answer_form.cleaned_data["answer"],
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    messages.error(request, "；".join(exc.messages))
+                else:
+                    messages.success(request, "已答复异议。")
+                    return redirect("projects:detail", pk=project.pk)
+            else:
+                messages.error(request, "请填写答复内容。")
+        elif name == "resubmit" and not is_staff:
+            try:
+                services.resubmit(project=project, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, "已重新提交申报。")
+                return redirect("projects:detail", pk=project.pk)
+        elif name in available:
+            form = _make_form(name, project, request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    done = _run(name, project, form, request.user)
+                except ValidationError as exc:
+                    _errors_to_form(form, exc)
+                else:
+                    messages.success(request, done)
+                    return redirect("projects:detail", pk=project.pk)
+            bound[name] = form
+        else:
+            raise Http404("没有该操作。")
+    actions = [
+        (name, ACTION_TITLES[name], bound.get(name) or _make_form(name, project))
+        for name, (_, stages) in available.items()
+        if project.stage in stages
+    ]
+    if "change" in dict((a[0], 1) for a in actions) and hasattr(project, "change"):
+        actions = [a for a in actions if a[0] != "change"]
+    if "audit" in dict((a[0], 1) for a in actions) and (
+        hasattr(project, "audit") or not services.audit_required(project)
+    ):
+        actions = [a for a in actions if a[0] != "audit"]
+    events = project.events.select_related("by").order_by("at", "pk")
+    reviews = []
+    if project.draw_id and is_staff:
+        panel = active_panel(project.draw)
+        closed = project.call and project.call.review_closed
+        for member in panel:
+            review = getattr(member, "review", None)
+            reviews.append(
+                {
+                    "member": member,
+                    "submitted": bool(review and review.submitted_at),
+                    "total": review.total if (closed and review) else None,
+                    "comment": review.comment if (closed and review) else "",
+                }
+            )
+    context = {
+        "project": project,
+        "is_staff": is_staff,
+        "events": events,
+        "documents": project.documents.all(),
+        "tranches": project.tranches.annotate(
+            paid=Count("disbursements"),
+        ),
+        "disbursements": project.disbursements.select_related("tranche"),
+        "objections": [
+            (o, forms.AnswerForm(prefix=f"answer{o.pk}")) for o in project.objections.all()
+        ],
+        "audit": getattr(project, "audit", None),
+        "change": getattr(project, "change", None),
+        "actions": actions,
+        "reviews": reviews,
+        "audit_required": services.audit_required(project),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+@role_required(*READERS, Role.ENTERPRISE)
+def document_download(request, pk, doc_pk):
+    project = _visible_project(request, pk)
+    document = get_object_or_404(ProjectDocument, pk=doc_pk, project=project)
+    return protected_download(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
+
+
+# ---- the drawn expert -----------------------------------------------------------------------
+
+
+def _reviewer_place(request, member_pk) -> tuple[DrawMember, Project]:
+    """The expert's place on a project's panel, only after the no-conflict declaration."""
+    member = (
+        DrawMember.objects.assigned_to(request.user)
+        .select_related("draw")
+        .filter(pk=member_pk)
+        .first()
+    )
+    project = getattr(member.draw, "project", None) if member else None
+    if member is None or project is None or member not in active_panel(member.draw):
+        raise Http404("没有该评审任务。")
+    if not Review.objects.filter(member=member).exists():
+        raise Http404("声明无利益冲突后才能查看申报材料。")
+    return member, project
+
+
+@role_required(Role.EXPERT)
+def review_material(request, member_pk):
+    member, project = _reviewer_place(request, member_pk)
+    return render(
+        request,
+        "projects/review_material.html",
+        {"member": member, "project": project, "documents": project.documents.all()},
+    )
+
+
+@role_required(Role.EXPERT)
+def review_document(request, member_pk, doc_pk):
+    _member, project = _reviewer_place(request, member_pk)
+    document = get_object_or_404(ProjectDocument, pk=doc_pk, project=project)
+    return protected_download(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@role_required(Role.EXPERT)
+def my_review_tasks(request):
+    """The expert's project-review places, each linking to the application material."""
+    places = [
+        m
+        for m in DrawMember.objects.assigned_to(request.user)
+        .filter(draw__project__isnull=False)
+        .select_related("draw__project", "review")
+        if m in active_panel(m.draw)
+    ]
+    return render(request, "projects/review_tasks.html", {"places": places})
