@@ -89,3 +89,15 @@ def test_every_key_of_the_design_is_declared():
     for code in PlanCategory.objects.values_list("code", flat=True):
         for suffix in ("applied", "approved", "funding"):
             assert f"projects.{code}.{suffix}" in keys
+
+
+def test_all_declared_indicators_take_one_query_each_whatever_the_rows(add_contracts, add_hnte):
+    indicators = registry.all_indicators()
+    with CaptureQueriesContext(connection) as empty:
+        registry.compute_all(2023, indicators)
+    add_contracts(2023, list(range(1, 200)))
+    add_hnte(2023, 25)
+    with CaptureQueriesContext(connection) as filled:
+        values = registry.compute_all(2023, indicators)
+    assert len(empty) == len(filled) == len(indicators)
+    assert values["techmarket.contracts"] == 199 and values["hnte.new"] == 25
