@@ -12,6 +12,7 @@ from kejiju.permissions import role_required
 from . import services, statistics
 from .filters import ActivityFilter, DisputeFilter, PatentFilter, StaffPatentFilter
 from .models import DisputeCase, IPActivity, Patent
+from .pagination import EstimatedCountPaginator
 from .permissions import EDITORS, PATENT_READERS, READERS, sees_whole_register
 from .resources import PatentResource
 
@@ -21,6 +22,7 @@ EXPORT_LIMIT = 100_000
 class PatentListView(FilteredListView):
     roles = PATENT_READERS
     template_name = "patents/patent_list.html"
+    paginator_class = EstimatedCountPaginator
 
     def get_filterset_class(self):
         return StaffPatentFilter if sees_whole_register(self.request.user) else PatentFilter

@@ -91,6 +91,8 @@ def test_filters(login, users, register, enterprise):
     assert titles(filed_year=2023) == {p.title for p in register}
     assert titles(filed_year=2022) == set()
     assert titles(town=enterprise.town_id) == {"本企业的发明", "别家的发明"}
+    assert titles(enterprise_name="测试科技") == {"本企业的发明"}
+    assert titles(enterprise_name=enterprise.credit_code) == {"本企业的发明"}
 
 
 def test_list_query_count_does_not_grow_with_page_size(
@@ -176,3 +178,11 @@ def test_statistics_table_with_year_on_year_change(login, users):
     assert table["rows"][-1]["cells"][labels.index("发明授权量")].value == 2
     body = response.content.decode()
     assert "vendor/echarts.min.js" in body and "+150.00%" in body
+
+
+def test_grant_year_lists_by_grant_date(login, users):
+    make_patent(1, filed_on=dt.date(2021, 1, 1), granted_on=dt.date(2022, 12, 1))
+    make_patent(2, filed_on=dt.date(2022, 1, 1), granted_on=dt.date(2022, 3, 1))
+    make_patent(3, filed_on=dt.date(2020, 1, 1), granted_on=dt.date(2022, 6, 1))
+    response = login(users[Role.STAFF]).get(reverse("patents:list"), {"granted_year": 2022})
+    assert [p.granted_on.month for p in response.context["page"]] == [12, 6, 3]
