@@ -98,3 +98,23 @@ def test_healthz_reports_database_and_broker(client):
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] == "eager"
+
+
+def test_staff_home_lists_the_work_waiting_from_every_app(login, users, town):
+    from datetime import date
+
+    from seismic.models import MonthlyReport, ObservationPoint
+
+    point = ObservationPoint.objects.create(
+        code="HG-09", name="测试点", kind="well", location="井", town=town, observer="观测员"
+    )
+    MonthlyReport.objects.create(
+        point=point,
+        month=date(2024, 5, 1),
+        reported_on=date(2024, 6, 1),
+        anomaly=True,
+        description="水位异常",
+    )
+    page = login(users[Role.STAFF]).get("/staff/").content.decode()
+    assert 'data-testid="worklist"' in page
+    assert "宏观观测异常待核实" in page

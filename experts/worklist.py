@@ -1,0 +1,16 @@
+from django.db.models import Q
+from django.urls import reverse
+
+from kejiju.worklist import WorkItem
+
+from .choices import MemberRole
+from .models import DrawMember
+
+
+def items(user) -> list[WorkItem]:
+    waiting = (
+        DrawMember.objects.filter(draw__superseded_by__isnull=True, responses__isnull=True)
+        .filter(Q(role=MemberRole.MAIN, replacement__isnull=True) | Q(replacing__isnull=False))
+        .count()
+    )
+    return [WorkItem("抽取的专家待联系确认", waiting, reverse("experts:draw_list"))]
