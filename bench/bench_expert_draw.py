@@ -68,10 +68,12 @@ def generate():
 
 
 def child() -> None:
-    os.environ["KEJIJU_EXPERT_MAX_DRAWS_PER_YEAR"] = "0"
-    os.environ["KEJIJU_EXPERT_SAME_APPLICANT_YEARS"] = "0"
     setup_django()
     generate()
+    from experts.models import DrawPolicy
+
+    # every timed draw is for the same applicant: the frequency rules would shrink the pool
+    DrawPolicy.objects.update(max_draws_per_year=0, same_applicant_years=0)
     from enterprises.models import Enterprise
     from experts import draw as method
     from experts import services

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kejiju.imports.admin import LayoutAdmin
 
-from .models import Draw, Expert, Relation, Specialty
+from .models import Draw, DrawPolicy, Expert, Relation, Specialty
 from .resources import ExpertResource
 
 
@@ -45,3 +45,17 @@ class DrawAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DrawPolicy)
+class DrawPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "effective_from",
+        "effective_to",
+        "relation_years",
+        "named_cap",
+        "same_applicant_years",
+        "max_draws_per_year",
+        "panel_min",
+        "panel_min_major",
+    )

@@ -376,3 +376,68 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.expert.name} 及时性 {self.timeliness} 质量 {self.quality}"
+
+
+class DrawPolicyQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        return (
+            self.filter(effective_from__lte=day)
+            .filter(models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=day))
+            .order_by("-effective_from")
+            .first()
+        )
+
+
+class DrawPolicy(models.Model):
+    """The avoidance, frequency and panel-size rules of draws, as data with a validity period, so
+    that a change of policy is an edit in the admin and old draws keep the rules of their day."""
+
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    relation_years = models.PositiveSmallIntegerField("任职、合作、纠纷的回避年限", default=3)
+    named_cap = models.PositiveSmallIntegerField("申报单位可申请回避的专家人数上限", default=3)
+    same_applicant_years = models.PositiveSmallIntegerField(
+        "同一单位的重复评审间隔（年，0 为不限）", default=1
+    )
+    max_draws_per_year = models.PositiveSmallIntegerField(
+        "每位专家每年最多被抽取次数（0 为不限）", default=12
+    )
+    panel_min = models.PositiveSmallIntegerField("一般评审正选专家最少人数", default=3)
+    panel_min_major = models.PositiveSmallIntegerField(
+        "高新技术企业及重大项目评审最少人数（须为奇数）", default=5
+    )
+    basis = models.CharField("依据", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = DrawPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽取规则"
+        verbose_name_plural = "抽取规则"
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="draw_policy_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(panel_min__gte=1), name="draw_policy_panel_min_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"抽取规则（{self.effective_from} 起）"
+
+    def as_record(self) -> dict:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "relation_years",
+                "named_cap",
+                "same_applicant_years",
+                "max_draws_per_year",
+                "panel_min",
+                "panel_min_major",
+            )
+        }

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -16,6 +15,7 @@ from .models import (
     Draw,
     DrawExclusion,
     DrawMember,
+    DrawPolicy,
     DrawResponse,
     Expert,
     ExpertSpecialty,
@@ -112,6 +112,11 @@ def _not_yet_excluded(pool: Pool, expert_id: int, rule: str) -> bool:
     return all(r != rule for r, _ in pool.exclusions.get(expert_id, []))
 
 
+def policy_on(day: date) -> DrawPolicy:
+    """The rules in force on ``day``; the defaults of DOMAIN.md §3 when none is recorded."""
+    return DrawPolicy.objects.in_force_on(day) or DrawPolicy(effective_from=day)
+
+
 def eligible_pool(
     criteria: Criteria,
     *,
@@ -119,8 +124,10 @@ def eligible_pool(
     applicant_names: list[str],
     named: list[Expert],
     today: date,
+    policy: DrawPolicy | None = None,
 ) -> tuple[Pool, int]:
     """The eligible experts and, for each one left out, every rule that excluded them."""
+    policy = policy or policy_on(today)
     # Later queries take the candidates as a subquery: a list of thousands of ids as parameters
     # costs more to build than the query costs to run.
     considered = candidates(criteria, today)
@@ -129,7 +136,7 @@ def eligible_pool(
     pool = Pool(eligible=[])
     applicant_ids = {a.pk for a in applicants}
     names = {n.strip() for n in applicant_names if n.strip()} | {a.name for a in applicants}
-    since = years_before(today, settings.EXPERT_RELATION_YEARS)
+    since = years_before(today, policy.relation_years)
 
     for expert_id, employer_id in base.items():
         if employer_id in applicant_ids:
@@ -161,8 +168,8 @@ def eligible_pool(
     places = DrawMember.objects.filter(
         expert_id__in=in_base, draw__superseded_by__isnull=True
     ).filter(Q(role=MemberRole.MAIN) | Q(replacing__isnull=False))
-    if settings.EXPERT_SAME_APPLICANT_YEARS and applicant_ids:
-        recent = years_before(today, settings.EXPERT_SAME_APPLICANT_YEARS)
+    if policy.same_applicant_years and applicant_ids:
+        recent = years_before(today, policy.same_applicant_years)
         for expert_id in (
             places.filter(draw__applicants__in=applicant_ids, draw__created_at__date__gte=recent)
             .values_list("expert_id", flat=True)
@@ -171,14 +178,14 @@ def eligible_pool(
             pool.exclude(
                 expert_id,
                 ExclusionRule.SAME_APPLICANT,
-                f"{settings.EXPERT_SAME_APPLICANT_YEARS} 年内已为该单位评审",
+                f"{policy.same_applicant_years} 年内已为该单位评审",
             )
-    if settings.EXPERT_MAX_DRAWS_PER_YEAR:
+    if policy.max_draws_per_year:
         busy = (
             places.filter(draw__created_at__year=today.year)
             .values("expert_id")
             .annotate(n=Count("pk"))
-            .filter(n__gte=settings.EXPERT_MAX_DRAWS_PER_YEAR)
+            .filter(n__gte=policy.max_draws_per_year)
         )
         for row in busy:
             pool.exclude(
@@ -189,11 +196,9 @@ def eligible_pool(
     return pool, len(base)
 
 
-def check_panel_size(purpose: str, main: int, backups: int) -> None:
+def check_panel_size(purpose: str, main: int, backups: int, policy: DrawPolicy) -> None:
     minimum = (
-        settings.EXPERT_PANEL_MIN_MAJOR
-        if purpose == DrawPurpose.ENTERPRISE_REVIEW
-        else settings.EXPERT_PANEL_MIN
+        policy.panel_min_major if purpose == DrawPurpose.ENTERPRISE_REVIEW else policy.panel_min
     )
     if main < minimum:
         raise ValidationError(
@@ -233,11 +238,12 @@ def draw_experts(
         errors["supervisor"] = "抽取须有监督人在场，请填写监督人。"
     if not criteria.specialties:
         errors["specialties"] = "请至少选择一个专业领域。"
-    if len(named) > settings.EXPERT_NAMED_AVOIDANCE_CAP:
-        errors["named"] = f"申请回避的专家不能超过 {settings.EXPERT_NAMED_AVOIDANCE_CAP} 人。"
+    policy = policy_on(today)
+    if len(named) > policy.named_cap:
+        errors["named"] = f"申请回避的专家不能超过 {policy.named_cap} 人。"
     if errors:
         raise ValidationError(errors)
-    check_panel_size(purpose, criteria.main, criteria.backups)
+    check_panel_size(purpose, criteria.main, criteria.backups, policy)
 
     previous = (
         Draw.objects.select_for_update(of=("self",))
@@ -253,7 +259,12 @@ def draw_experts(
         )
 
     pool, considered = eligible_pool(
-        criteria, applicants=applicants, applicant_names=applicant_names, named=named, today=today
+        criteria,
+        applicants=applicants,
+        applicant_names=applicant_names,
+        named=named,
+        today=today,
+        policy=policy,
     )
     wanted = criteria.main + criteria.backups
     if len(pool.eligible) < wanted:
@@ -272,6 +283,7 @@ def draw_experts(
             **criteria.as_record(),
             "named": sorted(e.pk for e in named),
             "as_of": today.isoformat(),
+            "policy": policy.as_record(),
         },
         pool=pool.eligible,
         pool_fingerprint=method.fingerprint(pool.eligible),

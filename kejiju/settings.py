@@ -217,14 +217,6 @@ CELERY_TASK_PUBLISH_RETRY = False
 SEISMIC_DRILL_INTERVAL_YEARS = env.int("KEJIJU_SEISMIC_DRILL_INTERVAL_YEARS", default=3)
 SEISMIC_REPORT_DUE_DAY = env.int("KEJIJU_SEISMIC_REPORT_DUE_DAY", default=5)
 
-# Expert draws (DOMAIN.md §3): how far back employment and relations count, how many experts an
-# applicant may ask to avoid, and the frequency rules. 0 turns a frequency rule off.
-EXPERT_RELATION_YEARS = env.int("KEJIJU_EXPERT_RELATION_YEARS", default=3)
-EXPERT_NAMED_AVOIDANCE_CAP = env.int("KEJIJU_EXPERT_NAMED_AVOIDANCE_CAP", default=3)
-EXPERT_SAME_APPLICANT_YEARS = env.int("KEJIJU_EXPERT_SAME_APPLICANT_YEARS", default=1)
-EXPERT_MAX_DRAWS_PER_YEAR = env.int("KEJIJU_EXPERT_MAX_DRAWS_PER_YEAR", default=12)
-EXPERT_PANEL_MIN = env.int("KEJIJU_EXPERT_PANEL_MIN", default=3)
-EXPERT_PANEL_MIN_MAJOR = env.int("KEJIJU_EXPERT_PANEL_MIN_MAJOR", default=5)
 # Sections whose staff manage the expert pool and see experts' phone numbers and e-mail.
 EXPERT_POOL_SECTIONS = env.list("KEJIJU_EXPERT_POOL_SECTIONS", default=["office", "high_tech"])
 

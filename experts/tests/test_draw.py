@@ -153,23 +153,28 @@ def test_relation_with_an_unregistered_organisation_matches_by_name(staff, speci
     assert pool[1].pk not in record.pool
 
 
-def test_named_avoidance_and_its_cap(staff, specialties, pool, settings):
+def set_policy(**values):
+    from experts.models import DrawPolicy
+
+    DrawPolicy.objects.update(**values)
+
+
+def test_named_avoidance_and_its_cap(staff, specialties, pool):
     record = do_draw(staff, specialties, named=pool[:3])
     assert not set(e.pk for e in pool[:3]) & set(record.pool)
-    settings.EXPERT_NAMED_AVOIDANCE_CAP = 2
+    set_policy(named_cap=2)
     with pytest.raises(ValidationError) as exc:
         do_draw(staff, specialties, named=pool[:3], void_reason="重抽")
     assert "不能超过 2 人" in str(exc.value)
 
 
-def test_frequency_rules(staff, specialties, pool, enterprise, settings):
+def test_frequency_rules(staff, specialties, pool, enterprise):
     # the frequency rules count draws by when they were made, so this test draws "today"
     first = do_draw(staff, specialties, applicants=[enterprise], today=None)
     second = do_draw(staff, specialties, applicants=[enterprise], subject="另一份申请", today=None)
     assert not set(first.main) & set(second.pool)
     assert DrawExclusion.objects.filter(draw=second, rule=ExclusionRule.SAME_APPLICANT).count() == 5
-    settings.EXPERT_SAME_APPLICANT_YEARS = 0
-    settings.EXPERT_MAX_DRAWS_PER_YEAR = 1
+    set_policy(same_applicant_years=0, max_draws_per_year=1)
     third = do_draw(staff, specialties, subject="第三份申请", today=None)
     drawn = set(first.main) | set(second.main)
     assert not drawn & set(third.pool)
@@ -364,3 +369,15 @@ def test_selection_is_uniform_and_never_picks_an_excluded_expert(
     expected = draws * 5 / len(counts)
     statistic = sum((observed - expected) ** 2 / expected for observed in counts.values())
     assert chi_square_survival(statistic, len(counts) - 1) > 0.001
+
+
+def test_the_policy_in_force_on_the_day_applies_and_is_recorded(staff, specialties, pool):
+    from experts.models import DrawPolicy
+
+    DrawPolicy.objects.create(effective_from=date(2024, 1, 1), panel_min_major=7, basis="新规")
+    with pytest.raises(ValidationError, match="不少于 7 人"):
+        do_draw(staff, specialties, main=5)
+    old = do_draw(staff, specialties, main=5, today=date(2023, 12, 31))
+    assert old.criteria["policy"]["panel_min_major"] == 5
+    new = do_draw(staff, specialties, main=7, backups=1, subject="另一项申请")
+    assert new.criteria["policy"]["panel_min_major"] == 7
