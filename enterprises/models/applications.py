@@ -88,6 +88,7 @@ class Application(models.Model):
         db_index=True,
     )
     figures = models.JSONField("申报数据", default=dict, blank=True)
+    scores = models.JSONField("审核评分", default=dict, blank=True)
     precheck = models.JSONField("预审结果", default=dict, blank=True)
     verdict = models.CharField("预审结论", max_length=10, choices=Verdict.choices, blank=True)
     rule_set = models.ForeignKey(
@@ -141,7 +142,11 @@ class Application(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+        return self.status in (
+            ApplicationStatus.DRAFT,
+            ApplicationStatus.RETURNED,
+            ApplicationStatus.WITHDRAWN,
+        )
 
     @property
     def effective_verdict(self) -> str:

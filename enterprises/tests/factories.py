@@ -1,0 +1,42 @@
+"""Shared setup of the enterprises tests."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name: str = "营业执照.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def hnte_post(**changes) -> dict:
+    """The 高新技术企业 form as an enterprise fills it: every condition met."""
+    data = {
+        "year": "2024",
+        "recognition": "first",
+        "registered_on": "2015-03-01",
+        "tech_field": "新材料",
+        "no_incident": "on",
+        "owns_ip": "on",
+        "ip_class1": "2",
+        "ip_class2": "6",
+        "ip_score": "24",
+        "staff_total": "120",
+        "st_staff": "30",
+        "sales_1": "4000",
+        "sales_2": "4500",
+        "sales_3": "5000",
+        "rd_1": "220",
+        "rd_2": "240",
+        "rd_3": "260",
+        "rd_domestic": "700",
+        "net_assets_1": "1000",
+        "net_assets_2": "1400",
+        "net_assets_3": "1960",
+        "total_revenue": "5200",
+        "hitech_revenue": "4000",
+        "conversions": "15",
+        "org_score": "16",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}

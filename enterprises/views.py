@@ -1,0 +1,503 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kejiju.choices import Role
+from kejiju.listing import FilteredListView
+from kejiju.models import User
+from kejiju.pdf import render_pdf
+from kejiju.permissions import role_required
+from kejiju.uploads import protected_download
+
+from . import precheck as precheck_rules
+from . import services
+from .choices import ApplicationKind, ApplicationStatus
+from .filters import ApplicationFilter, EnterpriseFilter
+from .forms import (
+    FORMS,
+    AttachmentForm,
+    DeclineForm,
+    OverrideForm,
+    ProfileForm,
+    RegistrationForm,
+    ReviewForm,
+    ScoresForm,
+    StaffEnterpriseForm,
+)
+from .models import AccountRequest, Application, Enterprise, Qualification, RDInstitution
+from .permissions import (
+    APPLICANTS,
+    REGISTRY_READERS,
+    STAFF,
+    application_for,
+    attachment_for,
+    enterprise_for,
+    may_edit,
+)
+
+
+def _service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# ---- registration (public) ----------------------------------------------------------------
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("password1", "password2")}
+        services.request_account(password=form.cleaned_data["password1"], **data)
+        return redirect("enterprises:register_done")
+    return render(request, "enterprises/register.html", {"form": form})
+
+
+def register_done(request):
+    return render(request, "enterprises/register_done.html")
+
+
+# ---- the enterprise's own pages -----------------------------------------------------------
+
+
+@role_required(Role.ENTERPRISE)
+def profile(request):
+    enterprise = request.user.enterprise
+    form = ProfileForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save(commit=False)
+        enterprise._change_reason = "企业用户修改"
+        enterprise.save()
+        messages.success(request, "企业信息已保存。")
+        return redirect("enterprises:profile")
+    return render(
+        request,
+        "enterprises/profile.html",
+        {"form": form, "enterprise": enterprise, "users": enterprise.users.order_by("username")},
+    )
+
+
+@role_required(Role.ENTERPRISE)
+def my_applications(request):
+    applications = Application.objects.visible_to(request.user).select_related("enterprise")
+    return render(
+        request,
+        "enterprises/my_applications.html",
+        {"applications": applications, "kinds": ApplicationKind.choices},
+    )
+
+
+def _precheck_context(application):
+    result = precheck_rules.Precheck.from_dict(application.precheck)
+    return {"check": result, "rules": application.rule_set}
+
+
+@role_required(Role.ENTERPRISE)
+def application_edit(request, kind=None, pk=None):
+    """New application of ``kind`` or an existing draft. 「预审」 shows the pre-check of the
+    figures as entered without saving; 「保存」 keeps them as a draft."""
+    enterprise = request.user.enterprise
+    application = None
+    if pk is not None:
+        application = application_for(request.user, pk)
+        if not may_edit(request.user, application):
+            messages.error(request, "该申报当前不能修改。")
+            return redirect("enterprises:application_detail", pk=pk)
+        kind = application.kind
+    if kind not in FORMS:
+        raise Http404
+    form_class = FORMS[kind]
+    form = form_class(request.POST or None, application=application, enterprise=enterprise)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        figures = form.figures()
+        if "precheck" in request.POST:
+            try:
+                rules = services.rules_for(kind)
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            else:
+                scores = application.scores if application else {}
+                check = precheck_rules.run(
+                    kind, figures, rules, on=timezone.localdate(), scores=scores
+                )
+        else:
+            try:
+                application = services.save_application(
+                    enterprise=enterprise,
+                    kind=kind,
+                    year=form.cleaned_data["year"],
+                    recognition=form.cleaned_data.get("recognition", ""),
+                    figures=figures,
+                    by=request.user,
+                    application=application,
+                )
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            else:
+                messages.success(request, "申报已保存为草稿，请查看预审结果并上传材料后提交。")
+                return redirect("enterprises:application_detail", pk=application.pk)
+    return render(
+        request,
+        "enterprises/application_form.html",
+        {
+            "form": form,
+            "application": application,
+            "kind_label": ApplicationKind(kind).label,
+            "check": check,
+        },
+    )
+
+
+@role_required(*APPLICANTS)
+def application_detail(request, pk):
+    application = application_for(request.user, pk)
+    form_class = FORMS[application.kind]
+    figures_form = form_class(application=application)
+    context = {
+        "application": application,
+        "figures": _figure_rows(application, figures_form),
+        "attachments": application.attachments.all(),
+        "transitions": application.transitions.select_related("by"),
+        "can_edit": may_edit(request.user, application),
+        "is_staff": request.user.is_bureau_staff,
+        "attachment_form": AttachmentForm(),
+        **_precheck_context(application),
+    }
+    if request.user.is_bureau_staff:
+        context["review_form"] = ReviewForm()
+        context["override_form"] = OverrideForm(
+            initial={
+                "verdict": application.override_verdict,
+                "reason": application.override_reason,
+            }
+        )
+        context["scores_form"] = _scores_form(application)
+    return render(request, "enterprises/application_detail.html", context)
+
+
+def _figure_rows(application, form) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The declared figures under the form's headings and labels, for reading."""
+    special = {"year": str(application.year), "recognition": application.get_recognition_display()}
+
+    def value(field):
+        if field.name in special:
+            return special[field.name] or "—"
+        return _display(application.figures.get(field.name))
+
+    return [(title, [(f.label, value(f)) for f in fields]) for title, fields in form.grouped()]
+
+
+def _display(value) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+def _scores_form(application, data=None):
+    check = precheck_rules.Precheck.from_dict(application.precheck)
+    if check is None or not application.rule_set:
+        return None
+    bands = precheck_rules.score_bands(
+        application.kind, application.figures, application.rule_set, on=timezone.localdate()
+    )
+    labels = {i.key: i.label for i in check.items}
+    form = ScoresForm(data, bands=bands, labels=labels, initial_scores=application.scores)
+    return form if form.fields else None
+
+
+def _enterprise_step(request, pk, step, done: str, **kwargs):
+    application = application_for(request.user, pk)
+    try:
+        step(application, by=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("enterprises:application_detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def application_submit(request, pk):
+    return _enterprise_step(request, pk, services.submit, "申报已提交，请等待科技局审核。")
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def application_withdraw(request, pk):
+    return _enterprise_step(
+        request,
+        pk,
+        services.withdraw,
+        "申报已撤回，可修改后重新提交。",
+        comment=request.POST.get("comment", ""),
+    )
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def attachment_add(request, pk):
+    application = application_for(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                application,
+                file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "材料已上传。")
+            return redirect("enterprises:application_detail", pk=pk)
+    return render(
+        request,
+        "enterprises/attachment_form.html",
+        {"form": form, "application": application},
+        status=400,
+    )
+
+
+@role_required(*APPLICANTS)
+def attachment_download(request, pk):
+    attachment = attachment_for(request.user, pk)
+    return protected_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def attachment_delete(request, pk):
+    attachment = attachment_for(request.user, pk)
+    try:
+        services.remove_attachment(attachment)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "材料已删除。")
+    return redirect("enterprises:application_detail", pk=attachment.application_id)
+
+
+@role_required(*APPLICANTS)
+def application_pdf(request, pk):
+    """The application as a printable document (申报书), for the enterprise and for staff."""
+    application = application_for(request.user, pk)
+    form = FORMS[application.kind](application=application)
+    pdf = render_pdf(
+        "enterprises/application_pdf.html",
+        {
+            "application": application,
+            "figures": _figure_rows(application, form),
+            "transitions": application.transitions.select_related("by"),
+            **_precheck_context(application),
+        },
+    )
+    from django.http import HttpResponse
+
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
+    return response
+
+
+# ---- staff: review ------------------------------------------------------------------------
+
+
+class ReviewQueueView(FilteredListView):
+    roles = STAFF
+    filterset_class = ApplicationFilter
+    template_name = "enterprises/review_queue.html"
+
+    def get_queryset(self):
+        return (
+            Application.objects.visible_to(self.request.user)
+            .exclude(status=ApplicationStatus.DRAFT)
+            .select_related("enterprise", "enterprise__town")
+            .order_by("-submitted_at", "-pk")
+        )
+
+
+@require_POST
+@role_required(*STAFF)
+def application_review(request, pk):
+    application = application_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("enterprises:application_detail", pk=pk)
+    action = {
+        "return": services.return_for_revision,
+        "approve": services.approve,
+        "reject": services.reject,
+    }[form.cleaned_data["action"]]
+    try:
+        action(application, by=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已{dict(ReviewForm.ACTIONS)[form.cleaned_data['action']]}。")
+    return redirect("enterprises:application_detail", pk=pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def application_override(request, pk):
+    application = application_for(request.user, pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        services.override_verdict(
+            application,
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, "人工认定结论已保存。")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("enterprises:application_detail", pk=pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def application_scores(request, pk):
+    application = application_for(request.user, pk)
+    form = _scores_form(application, request.POST)
+    if form is not None and form.is_valid():
+        services.set_scores(application, scores=form.cleaned_data, by=request.user)
+        messages.success(request, "审核评分已保存，预审结果已更新。")
+    elif form is not None:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("enterprises:application_detail", pk=pk)
+
+
+# ---- staff: accounts ----------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def account_requests(request):
+    pending = AccountRequest.objects.filter(status=AccountRequest.Status.PENDING).select_related(
+        "town"
+    )
+    handled = (
+        AccountRequest.objects.exclude(status=AccountRequest.Status.PENDING)
+        .select_related("handled_by", "enterprise")
+        .order_by("-handled_at")[:50]
+    )
+    known = set(
+        Enterprise.objects.filter(credit_code__in=[a.credit_code for a in pending]).values_list(
+            "credit_code", flat=True
+        )
+    )
+    return render(
+        request,
+        "enterprises/account_requests.html",
+        {"pending": pending, "handled": handled, "known": known, "decline_form": DeclineForm()},
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def account_activate(request, pk):
+    account = get_object_or_404(AccountRequest, pk=pk)
+    try:
+        services.activate_account(account, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已为「{account.enterprise_name}」开通账号 {account.username}。")
+    return redirect("enterprises:account_requests")
+
+
+@require_POST
+@role_required(*STAFF)
+def account_decline(request, pk):
+    account = get_object_or_404(AccountRequest, pk=pk)
+    try:
+        services.decline_account(account, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已记录不予开通。")
+    return redirect("enterprises:account_requests")
+
+
+# ---- staff: the registry -------------------------------------------------------------------
+
+
+class EnterpriseListView(FilteredListView):
+    roles = REGISTRY_READERS
+    filterset_class = EnterpriseFilter
+    template_name = "enterprises/enterprise_list.html"
+
+    def get_queryset(self):
+        return (
+            Enterprise.objects.visible_to(self.request.user)
+            .select_related("town", "tech_field")
+            .annotate(
+                qualification_count=Count("qualifications", distinct=True),
+                institution_count=Count("rd_institutions", distinct=True),
+                has_users=Exists(User.objects.filter(enterprise=OuterRef("pk"))),
+            )
+            .order_by("name")
+        )
+
+
+@role_required(*REGISTRY_READERS)
+def enterprise_detail(request, pk):
+    enterprise = enterprise_for(request.user, pk)
+    from patents.models import Patent
+    from projects.models import Project
+
+    context = {
+        "enterprise": enterprise,
+        "qualifications": Qualification.objects.filter(enterprise=enterprise),
+        "institutions": RDInstitution.objects.filter(enterprise=enterprise),
+        "patents": Patent.objects.filter(enterprise=enterprise).order_by("-filed_on")[:100],
+        "patent_count": Patent.objects.filter(enterprise=enterprise).count(),
+        "projects": Project.objects.filter(enterprise=enterprise)
+        .select_related("category")
+        .order_by("-applied_on")[:100],
+        "applications": enterprise.applications.all(),
+        "platforms": enterprise.platforms.all(),
+        "users": enterprise.users.order_by("username"),
+        "history": enterprise.history.select_related("history_user")[:20],
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
+
+
+@role_required(*STAFF)
+def enterprise_edit(request, pk):
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    form = StaffEnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save(commit=False)
+        enterprise._change_reason = "科技局修改"
+        enterprise.save()
+        messages.success(request, "企业信息已保存。")
+        return redirect("enterprises:detail", pk=pk)
+    return render(
+        request,
+        "enterprises/form.html",
+        {
+            "form": form,
+            "title": f"修改企业信息：{enterprise.name}",
+            "back_url": reverse("enterprises:detail", args=[pk]),
+        },
+    )
