@@ -465,3 +465,31 @@ def rate_expert(
     return Rating.objects.create(
         member=member, timeliness=timeliness, quality=quality, note=note, rated_by=rated_by
     )
+
+
+@transaction.atomic
+def invite_expert(*, expert: Expert, base_url: str) -> tuple[str, bool]:
+    """Opens an account for an expert (username: their mobile) and sends the set-password link.
+    Returns the link and whether the account is new."""
+    from kejiju.choices import Role
+    from kejiju.invitations import send_invitation
+    from kejiju.models import User
+
+    user = User.objects.filter(expert=expert).first()
+    created = user is None
+    if created:
+        if User.objects.filter(username=expert.mobile).exists():
+            raise ValidationError(f"用户名 {expert.mobile} 已被其他账号使用。")
+        user = User(
+            username=expert.mobile,
+            role=Role.EXPERT,
+            expert=expert,
+            email=expert.email,
+            last_name=expert.name[:1],
+            first_name=expert.name[1:],
+        )
+        user.set_unusable_password()
+        user.save()
+    elif user.has_usable_password():
+        raise ValidationError(f"{expert.name} 已开通账号并设置了密码。")
+    return send_invitation(user, base_url=base_url, purpose="作为评审专家使用本平台"), created

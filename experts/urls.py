@@ -6,6 +6,7 @@ app_name = "experts"
 
 urlpatterns = [
     path("", views.ExpertListView.as_view(), name="expert_list"),
+    path("<int:pk>/invite/", views.expert_invite, name="expert_invite"),
     path("draws/", views.DrawListView.as_view(), name="draw_list"),
     path("draws/new/", views.draw_create, name="draw_add"),
     path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),

@@ -1,12 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kejiju.choices import Role
 from kejiju.listing import FilteredListView
+from kejiju.models import User
 from kejiju.pdf import render_pdf
 from kejiju.permissions import role_required
 
@@ -28,11 +30,12 @@ class ExpertListView(FilteredListView):
         ),
         timeliness=Avg("draw_places__rating__timeliness"),
         quality=Avg("draw_places__rating__quality"),
+        has_account=Exists(User.objects.filter(expert=OuterRef("pk"))),
     ).order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        full = manages_pool(self.request.user)
+        full = context["manages_pool"] = manages_pool(self.request.user)
         for expert in context["page"]:
             expert.shown_mobile = expert.mobile if full else mask_phone(expert.mobile)
             expert.shown_email = expert.email if full else mask_email(expert.email)
@@ -178,6 +181,25 @@ def member_respond(request, pk, member_pk):
     else:
         messages.error(request, "请选择答复。")
     return redirect("experts:draw_detail", pk=pk)
+
+
+@role_required(*DRAW_STAFF)
+@require_POST
+def expert_invite(request, pk):
+    if not manages_pool(request.user):
+        raise PermissionDenied("只有专家库管理人员可以邀请专家开通账号。")
+    expert = get_object_or_404(Expert, pk=pk)
+    try:
+        link, _ = services.invite_expert(expert=expert, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        sent = f"邀请邮件已发送至 {expert.email}；" if expert.email else ""
+        messages.success(
+            request,
+            f"已为 {expert.name} 开通账号（用户名 {expert.mobile}）。{sent}设置密码链接：{link}",
+        )
+    return redirect(f"{reverse('experts:expert_list')}?q={expert.name}")
 
 
 # ---- the drawn expert's own pages --------------------------------------------------------------

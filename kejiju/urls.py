@@ -12,6 +12,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/invitation.html",
+            success_url="/accounts/login/?invited=1",
+        ),
+        name="accept_invitation",
+    ),
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",

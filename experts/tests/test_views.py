@@ -257,3 +257,44 @@ def test_staff_rate_an_expert_after_the_review_and_the_pool_shows_it(
         reverse("experts:expert_list"), {"q": member.expert.name}
     ).content.decode()
     assert "及时 5.0 · 质量 4.0" in pool_page
+
+
+def test_pool_manager_invites_an_expert_who_sets_a_password_and_logs_in(
+    client, login, make_user, pool, mailoutbox
+):
+    from kejiju.models import User
+
+    expert = pool[5]
+    manager = login(make_user(Role.STAFF, username="pool-manager", section=Section.OFFICE))
+    page = manager.post(
+        reverse("experts:expert_invite", args=[expert.pk]), follow=True
+    ).content.decode()
+    user = User.objects.get(expert=expert)
+    assert (
+        user.username == expert.mobile
+        and user.role == Role.EXPERT
+        and not user.has_usable_password()
+    )
+    assert "已为 评审专家05 开通账号" in page and "已开通" in page
+    assert len(mailoutbox) == 1 and expert.email in mailoutbox[0].to
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/invitation/" in line)
+    path = link.split("testserver", 1)[1]
+    client.logout()
+    form = client.get(path, follow=True)
+    assert "设置登录密码" in form.content.decode()
+    set_url = form.redirect_chain[-1][0] if form.redirect_chain else path
+    response = client.post(
+        set_url, {"new_password1": "Pingshen-2026!", "new_password2": "Pingshen-2026!"}
+    )
+    assert response.status_code == 302
+    logged_in = client.post(
+        reverse("login"), {"username": expert.mobile, "password": "Pingshen-2026!"}
+    )
+    assert logged_in.status_code == 302 and logged_in["Location"] == "/"
+    client.logout()
+    assert "邀请链接已失效" in client.get(path, follow=True).content.decode()  # used once
+
+
+def test_only_pool_managers_invite(login, make_user, pool):
+    other = login(make_user(Role.STAFF, username="seismic-clerk", section=Section.SEISMIC))
+    assert other.post(reverse("experts:expert_invite", args=[pool[5].pk])).status_code == 403
