@@ -71,6 +71,15 @@ _T = f"{MAIN}t"
 _RPH = f"{MAIN}rPh"
 
 
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def _column_index(ref: str) -> int:
     index = 0
     for letter in ref:
@@ -155,14 +164,21 @@ class XlsxReader:
         shared, date_styles, epoch = self.shared, self.date_styles, self.epoch
         text = self._text
         with self.zip.open(self.sheet_path) as source:
+            letters = [_column_letters(i) for i in range(64)]
             for _, row in etree.iterparse(source, tag=f"{MAIN}row"):
                 values: list = []
+                suffix = row.get("r") or ""
                 for cell in row:
                     ref = cell.get("r")
-                    if ref is not None:
+                    # Cells are usually in order with none skipped: compare with the expected
+                    # reference before working out the column from the letters.
+                    position = len(values)
+                    if ref is not None and (
+                        position >= len(letters) or ref != letters[position] + suffix
+                    ):
                         index = _column_index(ref)
-                        if index != len(values):
-                            values.extend([None] * (index - len(values)))
+                        if index > position:
+                            values.extend([None] * (index - position))
                     kind = cell.get("t")
                     if kind == "inlineStr":
                         node = cell[0] if len(cell) else None

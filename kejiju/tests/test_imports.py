@@ -204,3 +204,19 @@ def test_unreadable_workbook_falls_back_to_openpyxl_error(tmp_path):
         archive.writestr("hello.txt", "not a workbook")
     with pytest.raises(SheetError, match="无法读取该 Excel 文件"):
         open_table(path, "broken.xlsx")
+
+
+def test_cells_left_empty_keep_their_columns(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["申请号", "专利名称", "专利类型", "申请人"])
+    sheet["A2"] = "201410123456.7"
+    sheet["D2"] = "甲公司"
+    sheet["AB3"] = "远处"
+    path = tmp_path / "gaps.xlsx"
+    workbook.save(path)
+    rows = list(open_table(path, "gaps.xlsx").rows)
+    assert rows[0] == (2, ("201410123456.7", None, None, "甲公司"))
+    assert rows[1][1][27] == "远处" and rows[1][1][:27] == (None,) * 27
