@@ -295,6 +295,7 @@ class ProjectDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "项目材料"
@@ -335,6 +336,7 @@ class Tranche(models.Model):
     position = models.PositiveSmallIntegerField("期次")
     amount = models.DecimalField("计划金额(万元)", **AMOUNT)
     due = models.CharField("拨付条件", max_length=20, choices=TrancheDue.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "拨付计划"
@@ -393,6 +395,7 @@ class ProjectChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField("时间", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "项目变更/延期"

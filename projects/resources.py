@@ -20,13 +20,33 @@ from .models import AuctionDeal, Project, TechContract
 APPROVED_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.ACCEPTED)
 
 
-def enterprise_ids_by_code() -> dict[str, int]:
-    from enterprises.models import Enterprise
+class EnterpriseLinkResource(LayoutResource):
+    """A layout whose optional 统一社会信用代码 column links the row to a registered enterprise."""
 
-    return dict(Enterprise.objects.values_list("credit_code", "pk"))
+    def prepare(self) -> None:
+        from enterprises.models import Enterprise
+
+        self.enterprises = dict(Enterprise.objects.values_list("credit_code", "pk"))
+
+    def link_enterprise(self, values, errors) -> None:
+        code = values.pop("enterprise_credit_code", "")
+        if not code:
+            return  # a link made earlier survives a re-import without the code
+        if code not in self.enterprises:
+            errors.add("统一社会信用代码", f"企业名录中没有统一社会信用代码为 {code} 的企业")
+        else:
+            values["enterprise_id"] = self.enterprises[code]
+
+    def export_field(self, field, instance, **kwargs):
+        if field.attribute == "enterprise_credit_code":
+            return instance.enterprise.credit_code if instance.enterprise_id else ""
+        return super().export_field(field, instance, **kwargs)
+
+    def get_export_queryset(self, *args, **kwargs):
+        return self._meta.model.objects.select_related("enterprise")
 
 
-class ProjectResource(LayoutResource):
+class ProjectResource(EnterpriseLinkResource):
     layout = "projects"
     title = "科技项目"
     required_columns = ("项目编号", "项目名称", "计划类别", "承担单位", "申报日期", "状态")
@@ -68,15 +88,10 @@ class ProjectResource(LayoutResource):
     def prepare(self) -> None:
         self.fields["category"].widget.reset()
         self.fields["town"].widget.reset()
-        self.enterprises = enterprise_ids_by_code()
+        super().prepare()
 
     def clean_values(self, values, raw, errors) -> None:
-        code = values.pop("enterprise_credit_code", "")
-        if code:
-            if code not in self.enterprises:
-                errors.add("统一社会信用代码", f"企业名录中没有统一社会信用代码为 {code} 的企业")
-            else:
-                values["enterprise_id"] = self.enterprises[code]
+        self.link_enterprise(values, errors)
         applied, approved = values.get("applied_on"), values.get("approved_on")
         if approved and applied and approved < applied:
             errors.add("立项日期", f"立项日期 {approved} 早于申报日期 {applied}")
@@ -87,14 +102,6 @@ class ProjectResource(LayoutResource):
             errors.add("立项日期", f"状态为「{ProjectStatus(status).label}」的项目不应有立项日期")
         if values.get("funding") and not approved:
             errors.add("资助金额(万元)", "未立项的项目不能有资助金额")
-
-    def export_field(self, field, instance, **kwargs):
-        if field.attribute == "enterprise_credit_code":
-            return instance.enterprise.credit_code if instance.enterprise_id else ""
-        return super().export_field(field, instance, **kwargs)
-
-    def get_export_queryset(self, *args, **kwargs):
-        return Project.objects.select_related("enterprise")
 
 
 class TechContractResource(LayoutResource):
@@ -140,7 +147,7 @@ class TechContractResource(LayoutResource):
             errors.add("技术交易额(万元)", f"技术交易额 {tech} 万元超过成交金额 {amount} 万元")
 
 
-class AuctionDealResource(LayoutResource):
+class AuctionDealResource(EnterpriseLinkResource):
     layout = "auction_deals"
     title = "成果竞价"
     required_columns = ("成果名称", "竞得企业", "成交金额(万元)", "成交日期")
@@ -158,21 +165,5 @@ class AuctionDealResource(LayoutResource):
         fields = ("achievement", "winner", "credit_code", "amount", "dealt_on", "event")
         export_order = fields
 
-    def prepare(self) -> None:
-        self.enterprises = enterprise_ids_by_code()
-
     def clean_values(self, values, raw, errors) -> None:
-        code = values.pop("enterprise_credit_code", "")
-        if code:
-            if code not in self.enterprises:
-                errors.add("统一社会信用代码", f"企业名录中没有统一社会信用代码为 {code} 的企业")
-            else:
-                values["enterprise_id"] = self.enterprises[code]
-
-    def export_field(self, field, instance, **kwargs):
-        if field.attribute == "enterprise_credit_code":
-            return instance.enterprise.credit_code if instance.enterprise_id else ""
-        return super().export_field(field, instance, **kwargs)
-
-    def get_export_queryset(self, *args, **kwargs):
-        return AuctionDeal.objects.select_related("enterprise")
+        self.link_enterprise(values, errors)

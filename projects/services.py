@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from experts import services as expert_services
 from experts.choices import DrawPurpose
@@ -579,9 +580,14 @@ def approve(
     project.approved_on = today
     if ends_on:
         project.ends_on = ends_on
-    Tranche.objects.bulk_create(
-        Tranche(project=project, position=i, amount=t.amount, due=t.due)
-        for i, t in enumerate(tranches, 1)
+    bulk_create_with_history(
+        [
+            Tranche(project=project, position=i, amount=t.amount, due=t.due)
+            for i, t in enumerate(tranches, 1)
+        ],
+        Tranche,
+        default_user=by,
+        default_change_reason="立项",
     )
     schedule = "；".join(
         f"第{i}期 {t.amount} 万元（{TrancheDue(t.due).label}）" for i, t in enumerate(tranches, 1)

@@ -114,3 +114,22 @@ def score(project, totals, reviewers):
         expert_services.submit_review(
             member=member, scores={"创新性": total, "可行性": total}, comment="同意"
         )
+
+
+def close_call(call):
+    """Moves the call's close time into the past."""
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    call.refresh_from_db()
+
+
+def through_notice(project, call, staff, reviewers, to_review, totals=(80, 90)):
+    """Formal review, draw, two scores, review closed, proposed and under public notice."""
+    to_review(project)
+    project.refresh_from_db()
+    score(project, totals, reviewers)
+    close_call(call)
+    services.close_review(call=call, by=staff)
+    services.propose(call=call, projects=[project], by=staff)
+    services.start_notice(call=call, by=staff)
+    project.refresh_from_db()
+    return project

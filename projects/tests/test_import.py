@@ -155,3 +155,13 @@ def test_admin_offers_import_and_template(login, make_user, model, layout):
     assert response.status_code == 200
     response = client.get(reverse("imports:template", args=[layout]))
     assert response.status_code == 200
+
+
+def test_export_writes_the_credit_code_and_escapes_formulas(tmp_path, enterprise):
+    from projects.resources import AuctionDealResource
+
+    body = f"=HYPERLINK(1),{enterprise.name},{enterprise.credit_code},8,2023-09-10,\n"
+    assert run("auction_deals", write(tmp_path, AUCTION_HEADER, body)) is None
+    exported = AuctionDealResource().export()
+    assert exported.headers[:3] == ["成果名称", "竞得企业", "统一社会信用代码"]
+    assert exported[0][0] == "'=HYPERLINK(1)" and exported[0][2] == enterprise.credit_code

@@ -12,32 +12,15 @@ from django.utils import timezone
 
 from projects import services
 from projects.choices import FundingMode, Stage, TrancheDue
-from projects.models import Call, Disbursement, Project
+from projects.models import Disbursement, Project
 
-from .conftest import budget, score
+from .conftest import budget, close_call, score, through_notice
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 APPROVAL_DAY = TODAY + dt.timedelta(days=15)
 END = TODAY + dt.timedelta(days=400)
-
-
-def close_call(call):
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
-    call.refresh_from_db()
-
-
-def through_notice(project, call, staff, reviewers, to_review, totals=(80, 90)):
-    to_review(project)
-    project.refresh_from_db()
-    score(project, totals, reviewers)
-    close_call(call)
-    services.close_review(call=call, by=staff)
-    services.propose(call=call, projects=[project], by=staff)
-    services.start_notice(call=call, by=staff)
-    project.refresh_from_db()
-    return project
 
 
 def approve(project, staff, mode=FundingMode.TRANCHES, grant="40", **kwargs):
@@ -88,6 +71,7 @@ def test_whole_lifecycle_keeps_the_indicator_fields(
     assert project.number == "GY2026-001" and project.funding_mode == "tranches"
     first, final = project.tranches.all()
     assert (first.amount, first.due, final.due) == (Decimal("20"), "approval", "acceptance")
+    assert first.history.get().history_user == staff
 
     services.disburse(
         project=project,

@@ -9,10 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from projects import services
-from projects.models import Call
 from reports.services import compute_indicators
 
-from .conftest import score
+from .conftest import through_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -61,20 +60,14 @@ def test_imported_torch_projects_and_contracts_in_the_snapshot(tmp_path):
 def test_lifecycle_projects_count_when_applied_and_approved(
     call, staff, reviewers, file_app, to_review
 ):
-    project = file_app()
-    to_review(project)
-    project.refresh_from_db()
-    score(project, (85, 85), reviewers)
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
-    services.close_review(call=call, by=staff)
-    services.propose(call=call, projects=[project], by=staff)
-    services.start_notice(call=call, by=staff)
+    project = through_notice(file_app(), call, staff, reviewers, to_review)
+    call.refresh_from_db()
     year = timezone.localdate().year
     values = snapshot_values(year)
     assert values["projects.industrial.applied"] == 1
     assert values["projects.industrial.approved"] == 0
     approval_day = dt.date(year, 12, 31)
-    if approval_day <= call.__class__.objects.get(pk=call.pk).notice_ends_on:
+    if approval_day <= call.notice_ends_on:
         approval_day = dt.date(year + 1, 1, 15)
     services.approve(
         project=project,

@@ -18,7 +18,7 @@ from projects import services
 from projects.choices import Stage
 from projects.models import Call, Commissioner, Project
 
-from .conftest import score
+from .conftest import score, through_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,7 @@ def test_logged_in_users_still_go_to_their_home(login, users):
 
 
 def test_portal_shows_notice_and_approved_list(client, call, staff, file_app, reviewers, to_review):
-    project = file_app()
-    to_review(project)
-    project.refresh_from_db()
-    score(project, (80, 90), reviewers)
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
-    services.close_review(call=call, by=staff)
-    services.propose(call=call, projects=[project], by=staff)
-    services.start_notice(call=call, by=staff)
+    project = through_notice(file_app(), call, staff, reviewers, to_review)
     page = client.get(reverse("projects:portal")).content.decode()
     assert "拟立项公示" in page and project.name in page
     services.approve(
