@@ -448,3 +448,35 @@ def test_application_pdf_renders(client, owner):
     application = create_application(client)
     response = client.get(reverse("enterprises:application_pdf", args=[application.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_staff_decline_needs_a_reason(client, staff, town):
+    account = services.request_account(
+        credit_code=make_credit_code(6001),
+        password="x-Password-1",
+        enterprise_name="甲",
+        town=town,
+        contact="乙",
+        phone="1",
+        email="a@example.com",
+        username="jia",
+    )
+    client.force_login(staff)
+    client.post(reverse("enterprises:account_decline", args=[account.pk]), {"note": " "})
+    account.refresh_from_db()
+    assert account.status == "pending"
+    client.post(
+        reverse("enterprises:account_decline", args=[account.pk]), {"note": "代码与名称不符"}
+    )
+    account.refresh_from_db()
+    assert account.status == "declined" and account.handled_by == staff
+    assert "代码与名称不符" in client.get(reverse("enterprises:account_requests")).content.decode()
+
+
+@pytest.mark.parametrize("model", ["enterprise", "qualification", "rdinstitution"])
+def test_admin_offers_each_layouts_import_template(client, make_user, model):
+    admin = make_user("admin", "root", is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse(f"admin:enterprises_{model}_import_template"))
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"  # an xlsx workbook

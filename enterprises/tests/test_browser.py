@@ -1,0 +1,193 @@
+"""Issue 5, Done when 1: an enterprise registers, staff activate it, it files a 高新技术企业
+application with its figures, sees the pre-check, attaches a PDF and submits; staff return it with
+a comment; the enterprise revises and resubmits; staff approve; the enterprise sees the timeline."""
+
+import pytest
+
+from conftest import ARTIFACTS, PASSWORD, click, log_in
+from enterprises.models import Application
+from enterprises.tests.factories import PDF_BYTES, hnte_post
+from kejiju.codes import make_credit_code
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ENTERPRISE_PASSWORD = "Qiye-Zhuce-2026!"
+
+
+def wait_for(driver, condition, seconds=10):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    # The page may be replaced between finding the body and reading it: try again.
+    WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(
+        condition
+    )
+
+
+def body(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def fill(driver, values: dict) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for name, value in values.items():
+        element = driver.find_element(By.NAME, name)
+        kind = element.get_attribute("type")
+        if element.tag_name == "select":
+            Select(element).select_by_value(str(value))
+        elif kind == "checkbox":
+            if element.is_selected() != (value == "on"):
+                click(driver, element)
+        elif kind == "date":
+            driver.execute_script("arguments[0].value = arguments[1];", element, value)
+        else:
+            element.clear()
+            element.send_keys(str(value))
+
+
+def confirm_and_click(driver, element) -> None:
+    """Clicks a button that asks for confirmation, and accepts it."""
+    from selenium.webdriver.support import expected_conditions
+
+    click(driver, element)
+    wait_for(driver, expected_conditions.alert_is_present())
+    driver.switch_to.alert.accept()
+
+
+def shot(driver, name: str) -> None:
+    driver.save_screenshot(str(ARTIFACTS / f"enterprises-{name}.png"))
+
+
+def test_register_activate_apply_return_revise_approve(
+    browser, live_server, make_user, town, audit_log_flushable, tmp_path, settings
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    staff = make_user("staff", "gaoxinke")
+    url = live_server.url
+    code = make_credit_code(8123)
+
+    # 1. the enterprise registers on the public page
+    browser.delete_all_cookies()
+    browser.get(f"{url}/accounts/login/")
+    click(browser, browser.find_element(By.LINK_TEXT, "企业用户注册"))
+    fill(
+        browser,
+        {
+            "credit_code": code,
+            "enterprise_name": "瑞安浏览器测试新材料有限公司",
+            "contact": "陈经理",
+            "phone": "13957700000",
+            "email": "chen@example.com",
+            "username": "xincailiao",
+            "password1": ENTERPRISE_PASSWORD,
+            "password2": ENTERPRISE_PASSWORD,
+        },
+    )
+    Select(browser.find_element(By.NAME, "town")).select_by_visible_text(town.name)
+    shot(browser, "1-register")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    wait_for(browser, lambda d: "注册申请已提交" in body(d))
+
+    # 2. staff activate the account
+    log_in(browser, live_server, staff.username, PASSWORD)
+    wait_for(browser, lambda d: "/staff/" in d.current_url)
+    browser.get(f"{url}/enterprises/accounts/")
+    assert "瑞安浏览器测试新材料有限公司" in body(browser)
+    shot(browser, "2-account-requests")
+    confirm_and_click(
+        browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=activate-xincailiao]")
+    )
+    wait_for(browser, lambda d: "已为「瑞安浏览器测试新材料有限公司」开通账号" in body(d))
+
+    # 3. the enterprise files a 高新技术企业 application and sees the pre-check
+    log_in(browser, live_server, "xincailiao", ENTERPRISE_PASSWORD)
+    wait_for(browser, lambda d: "/enterprise/" in d.current_url)
+    click(browser, browser.find_element(By.LINK_TEXT, "我的申报"))
+    click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "高新技术企业认定"))
+    figures = hnte_post(ip_score="18", org_score="12")
+    fill(browser, figures)
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=precheck]"))
+    wait_for(browser, lambda d: "预审结果" in body(d))
+    precheck = browser.find_element(By.CSS_SELECTOR, "[data-testid=precheck]").text
+    assert "研发费用 720.00万元 / 销售收入 13500.00万元 = 5.33%" in precheck
+    assert "（档次未经核实）" in precheck
+    score = browser.find_element(By.CSS_SELECTOR, "[data-testid=score]").text
+    assert score == "67–74"  # 18 + 25–30 + 12 + 12–14
+    shot(browser, "3-precheck")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
+    wait_for(browser, lambda d: "申报已保存为草稿" in body(d))
+
+    # 4. attaches a PDF and submits
+    document = tmp_path / "营业执照.pdf"
+    document.write_bytes(PDF_BYTES)
+    browser.find_element(By.NAME, "description").send_keys("营业执照")
+    browser.find_element(By.NAME, "file").send_keys(str(document))
+    click(browser, browser.find_element(By.XPATH, "//button[text()='上传']"))
+    wait_for(browser, lambda d: "材料已上传" in body(d))
+    assert "营业执照.pdf" in browser.find_element(By.CSS_SELECTOR, "[data-testid=attachments]").text
+    shot(browser, "4-draft-with-attachment")
+    confirm_and_click(browser, browser.find_element(By.ID, "submit-application"))
+    wait_for(browser, lambda d: "申报已提交" in body(d))
+    application = Application.objects.get()
+    assert application.status == "submitted"
+
+    # 5. staff return it with a comment
+    log_in(browser, live_server, staff.username, PASSWORD)
+    wait_for(browser, lambda d: "/staff/" in d.current_url)
+    browser.get(f"{url}/enterprises/review/")
+    click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "高新技术企业认定"))
+    wait_for(browser, lambda d: "审核" in body(d))
+    shot(browser, "5-staff-review")
+    Select(browser.find_element(By.NAME, "action")).select_by_value("return")
+    browser.find_element(By.NAME, "comment").send_keys("请补充近三年审计报告，并核实科技人员数。")
+    confirm_and_click(browser, browser.find_element(By.ID, "review-submit"))
+    wait_for(browser, lambda d: "已退回修改" in body(d))
+
+    # 6. the enterprise revises and resubmits
+    log_in(browser, live_server, "xincailiao", ENTERPRISE_PASSWORD)
+    wait_for(browser, lambda d: "/enterprise/" in d.current_url)
+    browser.get(f"{url}/enterprises/applications/{application.pk}/")
+    assert "请补充近三年审计报告" in body(browser)
+    click(browser, browser.find_element(By.LINK_TEXT, "修改数据"))
+    fill(browser, {"st_staff": "32", "org_score": "16"})
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
+    wait_for(browser, lambda d: "申报已保存为草稿" in body(d))
+    confirm_and_click(browser, browser.find_element(By.ID, "submit-application"))
+    wait_for(browser, lambda d: "申报已提交" in body(d))
+
+    # 7. staff approve
+    log_in(browser, live_server, staff.username, PASSWORD)
+    wait_for(browser, lambda d: "/staff/" in d.current_url)
+    browser.get(f"{url}/enterprises/applications/{application.pk}/")
+    Select(browser.find_element(By.NAME, "action")).select_by_value("approve")
+    browser.find_element(By.NAME, "comment").send_keys("材料齐全，同意推荐上报。")
+    confirm_and_click(browser, browser.find_element(By.ID, "review-submit"))
+    wait_for(browser, lambda d: "已审核通过" in body(d))
+
+    # 8. the enterprise sees the timeline
+    log_in(browser, live_server, "xincailiao", ENTERPRISE_PASSWORD)
+    wait_for(browser, lambda d: "/enterprise/" in d.current_url)
+    browser.get(f"{url}/enterprises/applications/{application.pk}/")
+    timeline = browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]")
+    shot(browser, "6-approved")
+    timeline.screenshot(str(ARTIFACTS / "enterprises-7-timeline.png"))
+    text = timeline.text
+    for step in (
+        "草稿 → 已提交",
+        "已提交 → 退回修改",
+        "请补充近三年审计报告，并核实科技人员数。",
+        "退回修改 → 已提交",
+        "已提交 → 审核通过（推荐上报）",
+        "材料齐全，同意推荐上报。",
+    ):
+        assert step in text
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "[data-testid=status]").text == "审核通过（推荐上报）"
+    )
