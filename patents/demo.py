@@ -12,7 +12,8 @@ import random
 from datetime import date, timedelta
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+
+from kejiju.imports.resources import copy_to_history
 
 from . import numbers
 from .choices import ActivityKind, DisputeOutcome, LegalStatus, PatentType
@@ -214,14 +215,19 @@ def load() -> None:
 
     enterprises = list(Enterprise.objects.order_by("pk").values_list("pk", "name", "credit_code"))
     existing = set(Patent.objects.values_list("application_number", flat=True))
-    new = [p for p in _patents(enterprises) if p.application_number not in existing]
-    if new:
-        bulk_create_with_history(new, Patent, batch_size=2000, default_change_reason=CHANGE_REASON)
+    _create([p for p in _patents(enterprises) if p.application_number not in existing])
     existing = set(DisputeCase.objects.values_list("case_number", flat=True))
-    new = [c for c in _disputes() if c.case_number not in existing]
-    if new:
-        bulk_create_with_history(new, DisputeCase, default_change_reason=CHANGE_REASON)
+    _create([c for c in _disputes() if c.case_number not in existing])
     existing = set(IPActivity.objects.values_list("held_on", "title"))
-    new = [a for a in _activities() if (a.held_on, a.title) not in existing]
-    if new:
-        bulk_create_with_history(new, IPActivity, default_change_reason=CHANGE_REASON)
+    _create([a for a in _activities() if (a.held_on, a.title) not in existing])
+
+
+def _create(objects: list) -> None:
+    """bulk_create, and the history rows copied in SQL (tens of thousands of patents)."""
+    if not objects:
+        return
+    model = type(objects[0])
+    created = model.objects.bulk_create(objects, batch_size=2000)
+    pks = [obj.pk for obj in created]
+    if not (all(pks) and copy_to_history(model, pks, "+", reason=CHANGE_REASON)):
+        model.history.bulk_history_create(created, default_change_reason=CHANGE_REASON)
