@@ -273,3 +273,70 @@ def load() -> None:
     create_missing(Project, _projects(enterprise_ids), key=lambda p: p.number)
     create_missing(TechContract, _contracts(), key=lambda c: c.registration_no)
     create_missing(AuctionDeal, _auction_deals(enterprise_ids), key=lambda d: d.achievement)
+    load_calls_and_commissioners()
+
+
+COMMISSIONERS = [
+    ("陈立农", "浙江省农业科学院", "水稻栽培", "湖岭镇"),
+    ("林茶生", "温州市农业科学研究院", "茶叶加工", "高楼镇"),
+    ("周果园", "浙江农林大学", "杨梅种植", "马屿镇"),
+    ("黄水产", "温州科技职业学院", "海水养殖", "北麂乡"),
+    ("吴菌菇", "温州市农业科学研究院", "食用菌", "曹村镇"),
+    ("郑机械", "温州大学", "农业机械", "陶山镇"),
+]
+
+
+def load_calls_and_commissioners(today: date | None = None) -> None:
+    """An open call of this year for the public portal, and the science commissioners of the
+    2023 batch with their special projects."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from .models import Call, Commissioner
+
+    today = today or timezone.localdate()
+    title = f"关于组织申报{today.year}年度瑞安市一般工业科技项目的通知"
+    if not Call.objects.filter(title=title).exists():
+        opens = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(8, 30)))
+        Call.objects.create(
+            category=PlanCategory.objects.get(code="industrial"),
+            year=today.year,
+            title=title,
+            text=(
+                "各镇街、有关企业：\n为推动企业技术创新，现组织申报本年度一般工业科技项目。"
+                "项目实施期一般不超过两年，资助采取分期拨付方式，立项后拨付首期，验收通过后拨付余额。"
+                "请于截止时间前登录本平台在线申报。"
+            ),
+            opens_at=opens,
+            closes_at=opens + timedelta(days=45),
+            budget_cap=Decimal("300"),
+            max_request=Decimal("30"),
+            max_per_enterprise=1,
+            required_attachments="营业执照\n项目可行性研究报告",
+        )
+    towns = dict(Town.objects.values_list("name", "pk"))
+    for name, employer, specialty, town in COMMISSIONERS:
+        if town not in towns:
+            continue
+        commissioner, _ = Commissioner.objects.get_or_create(
+            name=name,
+            batch="2023年第一批",
+            defaults={
+                "employer": employer,
+                "specialty": specialty,
+                "town_id": towns[town],
+                "starts_on": date(2023, 3, 1),
+                "ends_on": date(2025, 2, 28),
+            },
+        )
+        # Each commissioner leads one of the 2023 科技特派员专项 projects.
+        first = (
+            Project.objects.filter(
+                category__code="commissioner", applied_on__year=2023, commissioner__isnull=True
+            )
+            .order_by("number")
+            .first()
+        )
+        if first is not None and not commissioner.projects.exists():
+            Project.objects.filter(pk=first.pk).update(commissioner=commissioner)

@@ -47,7 +47,12 @@ class Call(models.Model):
     notice_ends_on = models.DateField("公示截止日期", null=True, blank=True)
     results_published_at = models.DateTimeField("立项名单发布时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     objects = CallQuerySet.as_manager()
     history = HistoricalRecords()

@@ -298,3 +298,15 @@ def test_commissioners_list(login, staff, enterprise):
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     assert "特派员1" in client.get(url).content.decode()
+
+
+def test_demo_call_and_commissioners_load_twice(client):
+    from projects import demo
+
+    demo.load()
+    demo.load()
+    assert Call.objects.count() == 1
+    assert Commissioner.objects.count() == len(demo.COMMISSIONERS)
+    assert Project.objects.filter(commissioner__isnull=False).count() == len(demo.COMMISSIONERS)
+    page = client.get("/").content.decode()
+    assert Call.objects.get().title in page
