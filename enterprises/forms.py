@@ -357,6 +357,14 @@ class RegistrationForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
+class InviteForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(
+        label="登录用户名", max_length=150, validators=[User.username_validator]
+    )
+    name = forms.CharField(label="姓名", max_length=50)
+    email = forms.EmailField(label="电子邮箱")
+
+
 class DeclineForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="不予开通的原因", max_length=200)
 

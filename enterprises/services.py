@@ -111,6 +111,32 @@ def decline_account(account: AccountRequest, *, by, note: str) -> AccountRequest
     return account
 
 
+@transaction.atomic
+def invite_user(
+    *, enterprise: Enterprise, username: str, name: str, email: str, base_url: str
+) -> str:
+    """Staff open an account for one of the enterprise's clerks, who sets their own password
+    through the e-mailed one-time link. Returns the link for staff to pass on."""
+    from kejiju.invitations import send_invitation
+    from kejiju.models import User
+
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用。"})
+    user = User(
+        username=username,
+        role=Role.ENTERPRISE,
+        enterprise=enterprise,
+        email=email,
+        first_name=name.strip(),
+    )
+    user.set_unusable_password()
+    user.save()
+    return send_invitation(
+        user, base_url=base_url, purpose=f"作为「{enterprise.name}」的企业用户使用本平台"
+    )
+
+
 # ---- applications --------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.EnterpriseListView.as_view(), name="list"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/invite/", views.enterprise_invite, name="invite"),
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),
     path("accounts/", views.account_requests, name="account_requests"),

@@ -22,6 +22,7 @@ from .forms import (
     FORMS,
     AttachmentForm,
     DeclineForm,
+    InviteForm,
     OverrideForm,
     ProfileForm,
     RegistrationForm,
@@ -478,6 +479,7 @@ def enterprise_detail(request, pk):
         "platforms": enterprise.platforms.all(),
         "users": enterprise.users.order_by("username"),
         "history": enterprise.history.select_related("history_user")[:20],
+        "invite_form": InviteForm() if request.user.is_bureau_staff else None,
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 
@@ -501,3 +503,27 @@ def enterprise_edit(request, pk):
             "back_url": reverse("enterprises:detail", args=[pk]),
         },
     )
+
+
+@require_POST
+@role_required(*STAFF)
+def enterprise_invite(request, pk):
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            link = services.invite_user(
+                enterprise=enterprise,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"已邀请 {form.cleaned_data['username']}，设置密码的链接（3 天内有效）：{link}",
+            )
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("enterprises:detail", pk=pk)

@@ -69,6 +69,7 @@ CASES = [
     ("post", "application_scores", "submitted", 403, 302),
     ("get", "detail", "enterprise", 403, 200),
     ("get", "edit", "enterprise", 403, 200),
+    ("post", "invite", "enterprise", 403, 302),
 ]
 
 

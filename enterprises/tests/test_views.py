@@ -480,3 +480,51 @@ def test_admin_offers_each_layouts_import_template(client, make_user, model):
     response = client.get(reverse(f"admin:enterprises_{model}_import_template"))
     assert response.status_code == 200
     assert response.content[:2] == b"PK"  # an xlsx workbook
+
+
+def test_staff_invite_a_user_who_sets_their_own_password(client, staff, enterprise):
+    client.force_login(staff)
+    response = client.post(
+        reverse("enterprises:invite", args=[enterprise.pk]),
+        {"username": "caiwu", "name": "赵会计", "email": "zhao@example.com"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="caiwu")
+    assert user.enterprise == enterprise and user.role == "enterprise"
+    assert not user.has_usable_password()
+    assert any("zhao@example.com" in m.to for m in mail.outbox)
+    response = client.post(
+        reverse("enterprises:invite", args=[enterprise.pk]),
+        {"username": "caiwu", "name": "重复", "email": "x@example.com"},
+    )
+    assert User.objects.filter(username="caiwu").count() == 1
+
+
+def test_review_queue_filters_and_query_count(client, staff, owner, enterprise):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Application.objects.bulk_create(
+        Application(
+            enterprise=enterprise,
+            kind="hnte" if n % 2 else "tech_sme",
+            year=2024,
+            status="submitted",
+            verdict="pass",
+            created_by=owner,
+        )
+        for n in range(110)
+    )
+    client.force_login(staff)
+    url = reverse("enterprises:review_queue")
+
+    def queries(per_page):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"per_page": per_page})
+        assert len(response.context["page"].object_list) == per_page
+        return len(ctx.captured_queries)
+
+    assert queries(20) == queries(100)
+    assert client.get(url, {"kind": "hnte"}).context["paginator"].count == 55
+    assert client.get(url, {"q": enterprise.credit_code}).context["paginator"].count == 110
+    assert client.get(url, {"status": "approved"}).context["paginator"].count == 0
