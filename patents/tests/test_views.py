@@ -186,3 +186,26 @@ def test_grant_year_lists_by_grant_date(login, users):
     make_patent(3, filed_on=dt.date(2020, 1, 1), granted_on=dt.date(2022, 6, 1))
     response = login(users[Role.STAFF]).get(reverse("patents:list"), {"granted_year": 2022})
     assert [p.granted_on.month for p in response.context["page"]] == [12, 6, 3]
+
+
+def test_dispute_detail_with_history(login, users):
+    case = DisputeCase.objects.create(
+        case_number="瑞知维〔2023〕009号",
+        cause="侵犯外观设计专利权纠纷",
+        accepted_on=dt.date(2023, 5, 1),
+    )
+    case.outcome = "mediated"
+    case.closed_on = dt.date(2023, 6, 1)
+    case.save()
+    body = (
+        login(users[Role.LEADER])
+        .get(reverse("patents:dispute_detail", args=[case.pk]))
+        .content.decode()
+    )
+    assert "侵犯外观设计专利权纠纷" in body and "调解结案" in body and "修改" in body
+    assert (
+        login(users[Role.ENTERPRISE])
+        .get(reverse("patents:dispute_detail", args=[case.pk]))
+        .status_code
+        == 403
+    )
