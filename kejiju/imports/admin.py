@@ -4,15 +4,33 @@ download of the empty template (导入模板); and the list of import jobs."""
 from django.contrib import admin
 from django.urls import path
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 from .exporting import template_response
 from .models import ImportJob
+from .reading import decode_csv
+
+
+class SheetCSV(CSV):
+    """CSV read as bytes and decoded by the portal's rule: UTF-8 with or without BOM, or
+    GB18030 (files saved by a Chinese Excel), anything else refused."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
 
 
 class LayoutAdmin(ImportExportModelAdmin):
     """Use with ``resource_classes = [SomeLayoutResource]``."""
 
-    change_list_template = "admin/kejiju/layout_change_list.html"
+    import_export_change_list_template = "admin/kejiju/layout_change_list.html"
 
     def get_skip_admin_log(self):
         return True  # the models keep their own change history
