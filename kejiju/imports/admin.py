@@ -31,6 +31,8 @@ class LayoutAdmin(ImportExportModelAdmin):
     """Use with ``resource_classes = [SomeLayoutResource]``."""
 
     import_export_change_list_template = "admin/kejiju/layout_change_list.html"
+    import_formats = [XLSX, SheetCSV]
+    export_formats = [XLSX, CSV]
 
     def get_skip_admin_log(self):
         return True  # the models keep their own change history

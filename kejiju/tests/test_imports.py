@@ -65,6 +65,8 @@ def test_gb18030_only_characters_survive(tmp_path):
 
 def test_admin_template_download_and_import_preview(login, users, tmp_path):
     client = login(users[Role.ADMIN])
+    changelist = client.get(reverse("admin:patents_patent_changelist")).content.decode()
+    assert "下载导入模板" in changelist and reverse("admin:patents_patent_import") in changelist
     response = client.get(reverse("admin:patents_patent_import_template"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -73,7 +75,7 @@ def test_admin_template_download_and_import_preview(login, users, tmp_path):
     bad = write_xlsx(tmp_path / "bad.xlsx", [patent_row(1), patent_row(2, 申请号="201410123456.8")])
     response = client.post(
         reverse("admin:patents_patent_import"),
-        {"resource": 0, "format": _xlsx_format_index(), "import_file": bad.open("rb")},
+        {"resource": 0, "format": _format_index("XLSX"), "import_file": bad.open("rb")},
     )
     assert response.status_code == 200
     assert "应为 7" in response.content.decode()
@@ -82,7 +84,7 @@ def test_admin_template_download_and_import_preview(login, users, tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", [patent_row(1), patent_row(2)])
     response = client.post(
         reverse("admin:patents_patent_import"),
-        {"resource": 0, "format": _xlsx_format_index(), "import_file": good.open("rb")},
+        {"resource": 0, "format": _format_index("XLSX"), "import_file": good.open("rb")},
     )
     assert response.status_code == 200
     assert response.context["confirm_form"] is not None
@@ -93,11 +95,26 @@ def test_admin_template_download_and_import_preview(login, users, tmp_path):
     assert Patent.objects.count() == 2
 
 
-def _xlsx_format_index() -> int:
-    from import_export.formats.base_formats import DEFAULT_FORMATS
+def _format_index(name: str) -> int:
+    from django.contrib import admin
 
-    names = [f.__name__ for f in DEFAULT_FORMATS if f().can_import()]
-    return names.index("XLSX")
+    formats = admin.site._registry[Patent].get_import_formats()
+    return [f.__name__ for f in formats].index(name)
+
+
+def test_admin_import_reads_gb18030_csv(login, users, tmp_path):
+    client = login(users[Role.ADMIN])
+    path = write_csv(tmp_path / "p.csv", [patent_row(1, 专利名称="一种镕铸装置")], "gb18030")
+    response = client.post(
+        reverse("admin:patents_patent_import"),
+        {"resource": 0, "format": _format_index("SheetCSV"), "import_file": path.open("rb")},
+    )
+    assert response.status_code == 200
+    assert "一种镕铸装置" in response.content.decode()
+    response = client.post(
+        reverse("admin:patents_patent_process_import"), response.context["confirm_form"].initial
+    )
+    assert Patent.objects.get().title == "一种镕铸装置"
 
 
 def _upload(path, name=None):
