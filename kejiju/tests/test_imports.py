@@ -64,6 +64,8 @@ def test_gb18030_only_characters_survive(tmp_path):
 
 
 def test_admin_template_download_and_import_preview(login, users, tmp_path):
+    users[Role.ADMIN].is_superuser = True
+    users[Role.ADMIN].save()
     client = login(users[Role.ADMIN])
     changelist = client.get(reverse("admin:patents_patent_changelist")).content.decode()
     assert "下载导入模板" in changelist and reverse("admin:patents_patent_import") in changelist
