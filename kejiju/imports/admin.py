@@ -34,6 +34,13 @@ class LayoutAdmin(ImportExportModelAdmin):
     import_formats = [XLSX, SheetCSV]
     export_formats = [XLSX, CSV]
 
+    def has_import_permission(self, request):
+        # An import adds and changes rows: it needs both model permissions in the admin.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
     def get_skip_admin_log(self):
         return True  # the models keep their own change history
 

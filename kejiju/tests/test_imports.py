@@ -105,6 +105,8 @@ def _format_index(name: str) -> int:
 
 
 def test_admin_import_reads_gb18030_csv(login, users, tmp_path):
+    users[Role.ADMIN].is_superuser = True
+    users[Role.ADMIN].save()
     client = login(users[Role.ADMIN])
     path = write_csv(tmp_path / "p.csv", [patent_row(1, 专利名称="一种镕铸装置")], "gb18030")
     response = client.post(
@@ -239,3 +241,8 @@ def test_cells_left_empty_keep_their_columns(tmp_path):
     rows = list(open_table(path, "gaps.xlsx").rows)
     assert rows[0] == (2, ("201410123456.7", None, None, "甲公司"))
     assert rows[1][1][27] == "远处" and rows[1][1][:27] == (None,) * 27
+
+
+def test_admin_import_needs_model_permissions(login, users):
+    response = login(users[Role.STAFF]).get(reverse("admin:patents_patent_import"))
+    assert response.status_code == 403
