@@ -82,7 +82,7 @@ class FiguresForm(BootstrapMixin, forms.Form):
             if name in ("year", "recognition"):
                 continue
             if isinstance(value, Decimal):
-                value = str(value)
+                value = str(value.quantize(Decimal("0.01")))
             elif isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, TechField):

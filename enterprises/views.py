@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
@@ -194,7 +197,10 @@ def _figure_rows(application, form) -> list[tuple[str, list[tuple[str, str]]]]:
     def value(field):
         if field.name in special:
             return special[field.name] or "—"
-        return _display(application.figures.get(field.name))
+        raw = application.figures.get(field.name)
+        if isinstance(field.field, forms.DecimalField) and raw not in (None, ""):
+            return f"{Decimal(str(raw)):.2f}"
+        return _display(raw)
 
     return [(title, [(f.label, value(f)) for f in fields]) for title, fields in form.grouped()]
 

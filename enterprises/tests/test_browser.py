@@ -109,7 +109,7 @@ def test_register_activate_apply_return_revise_approve(
     # 3. the enterprise files a 高新技术企业 application and sees the pre-check
     log_in(browser, live_server, "xincailiao", ENTERPRISE_PASSWORD)
     wait_for(browser, lambda d: "/enterprise/" in d.current_url)
-    click(browser, browser.find_element(By.LINK_TEXT, "我的申报"))
+    click(browser, browser.find_element(By.LINK_TEXT, "认定申报"))
     click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "高新技术企业认定"))
     figures = hnte_post(ip_score="18", org_score="12")
     fill(browser, figures)

@@ -264,6 +264,7 @@ def test_the_whole_workflow_with_timeline_and_mail(
         reverse("enterprises:application_detail", args=[application.pk])
     ).content.decode()
     assert "请补充近三年财务审计报告。" in page and "审核通过（推荐上报）" in page
+    assert "<td>5000.00</td>" in page  # 销售收入 最近一年, 万元 with 2 decimals
 
 
 def test_withdraw_before_review(client, owner):
