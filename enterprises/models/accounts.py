@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class AccountRequest(models.Model):
@@ -49,6 +50,7 @@ class AccountRequest(models.Model):
         blank=True,
         related_name="account_request",
     )
+    history = HistoricalRecords(excluded_fields=["password"])
 
     class Meta:
         verbose_name = "企业账号申请"

@@ -196,6 +196,7 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "申报附件"
