@@ -43,3 +43,5 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", "账户锁定"
     PERMISSION_DENIED = "permission_denied", "越权访问"
     SESSION_EXPIRED = "session_expired", "会话超时"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    PASSWORD_SET = "password_set", "通过邀请设置密码"

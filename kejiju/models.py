@@ -143,7 +143,7 @@ class AuditEvent(models.Model):
     user = models.ForeignKey(
         User,
         verbose_name="用户",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -14,10 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/invitation/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="registration/invitation.html",
-            success_url="/accounts/login/?invited=1",
-        ),
+        views.AcceptInvitationView.as_view(),
         name="accept_invitation",
     ),
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),

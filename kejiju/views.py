@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from .audit import record
 from .choices import AuditAction, Role
 from .models import AuditEvent
 from .permissions import BUREAU, role_required
@@ -33,6 +34,23 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(AuditAction.PASSWORD_CHANGED, self.request, user=self.request.user)
+        return response
+
+
+class AcceptInvitationView(auth_views.PasswordResetConfirmView):
+    """The invited account holder sets their password with the one-time link."""
+
+    template_name = "registration/invitation.html"
+    success_url = "/accounts/login/?invited=1"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(AuditAction.PASSWORD_SET, self.request, user=form.user)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -118,3 +118,24 @@ def test_staff_home_lists_the_work_waiting_from_every_app(login, users, town):
     page = login(users[Role.STAFF]).get("/staff/").content.decode()
     assert 'data-testid="worklist"' in page
     assert "宏观观测异常待核实" in page
+
+
+def test_password_change_is_audited_and_audited_users_cannot_be_deleted(login, users):
+    from django.db.models import ProtectedError
+
+    staff = users[Role.STAFF]
+    client = login(staff)
+    from conftest import PASSWORD
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Xin-Mima-2026!",
+            "new_password2": "Xin-Mima-2026!",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, user=staff).exists()
+    with pytest.raises(ProtectedError):
+        staff.delete()

@@ -287,6 +287,9 @@ def test_pool_manager_invites_an_expert_who_sets_a_password_and_logs_in(
         set_url, {"new_password1": "Pingshen-2026!", "new_password2": "Pingshen-2026!"}
     )
     assert response.status_code == 302
+    from kejiju.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="password_set", user=user).exists()
     logged_in = client.post(
         reverse("login"), {"username": expert.mobile, "password": "Pingshen-2026!"}
     )
