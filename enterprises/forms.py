@@ -201,13 +201,22 @@ class TechSMEForm(FiguresForm):
     resident_taxed = declaration("在中国境内注册的居民企业，企业所得税实行查账征收")
     not_restricted = declaration("不属于国家限制类、淘汰类产业")
     no_violation = declaration("上一年度及当年未发生重大安全、质量事故和严重环境违法、失信行为")
+    registration_number = forms.CharField(
+        label="上一年度科技型中小企业入库登记编号（如有）",
+        max_length=40,
+        required=False,
+        help_text="编号格式未经核实，按证书原样填写。",
+    )
     has_hnte = declaration("有效期内的高新技术企业")
     national_award = declaration("近五年内获得过国家级科技奖励（排名前三的完成单位）")
     provincial_rd = declaration("拥有经认定的省部级以上研发机构")
     led_standard = declaration("近五年内主导制定过国际标准、国家标准或行业标准")
 
     groups = [
-        ("基本情况", ["year", "resident_taxed", "not_restricted", "no_violation"]),
+        (
+            "基本情况",
+            ["year", "registration_number", "resident_taxed", "not_restricted", "no_violation"],
+        ),
         ("上一年度数据", ["staff_total", "st_staff", "sales", "assets", "rd", "cost_total"]),
         ("知识产权", ["ip_class1", "ip_class2"]),
         (

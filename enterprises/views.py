@@ -481,7 +481,7 @@ def enterprise_detail(request, pk):
         "projects": Project.objects.filter(enterprise=enterprise)
         .select_related("category")
         .order_by("-applied_on")[:100],
-        "applications": enterprise.applications.all(),
+        "applications": Application.objects.visible_to(request.user).filter(enterprise=enterprise),
         "platforms": enterprise.platforms.all(),
         "users": enterprise.users.order_by("username"),
         "history": enterprise.history.select_related("history_user")[:20],

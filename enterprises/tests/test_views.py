@@ -529,3 +529,14 @@ def test_review_queue_filters_and_query_count(client, staff, owner, enterprise):
     assert client.get(url, {"kind": "hnte"}).context["paginator"].count == 55
     assert client.get(url, {"q": enterprise.credit_code}).context["paginator"].count == 110
     assert client.get(url, {"status": "approved"}).context["paginator"].count == 0
+
+
+def test_leader_reads_the_registry_but_not_the_applications(client, make_user, owner, enterprise):
+    client.force_login(owner)
+    application = create_application(client)
+    leader = make_user("leader", "boss")
+    client.force_login(leader)
+    page = client.get(reverse("enterprises:detail", args=[enterprise.pk]))
+    assert page.status_code == 200 and application.title not in page.content.decode()
+    detail = reverse("enterprises:application_detail", args=[application.pk])
+    assert client.get(detail).status_code == 403
