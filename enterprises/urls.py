@@ -17,6 +17,7 @@ urlpatterns = [
     path("my/", views.profile, name="profile"),
     path("applications/", views.my_applications, name="my_applications"),
     path("applications/new/<str:kind>/", views.application_edit, name="application_new"),
+    path("applications/precheck/<str:kind>/", views.precheck_live, name="precheck_live"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),

@@ -157,9 +157,30 @@ def application_edit(request, kind=None, pk=None):
         {
             "form": form,
             "application": application,
+            "kind": kind,
             "kind_label": ApplicationKind(kind).label,
             "check": check,
         },
+    )
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def precheck_live(request, kind):
+    """The pre-check pane, refreshed while the enterprise fills the form (htmx)."""
+    if kind not in FORMS:
+        raise Http404
+    form = FORMS[kind](request.POST, enterprise=request.user.enterprise)
+    check = None
+    if form.is_valid():
+        try:
+            rules = services.rules_for(kind)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            check = precheck_rules.run(kind, form.figures(), rules, on=timezone.localdate())
+    return render(
+        request, "enterprises/partials/precheck_pane.html", {"check": check, "form": form}
     )
 
 

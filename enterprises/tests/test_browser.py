@@ -113,6 +113,11 @@ def test_register_activate_apply_return_revise_approve(
     click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "高新技术企业认定"))
     figures = hnte_post(ip_score="18", org_score="12")
     fill(browser, figures)
+    # the pane follows the figures as they are typed in…
+    click(browser, browser.find_element(By.NAME, "conversions"))
+    wait_for(browser, lambda d: "预审结果" in d.find_element(By.ID, "precheck-pane").text)
+    shot(browser, "3-live-precheck")
+    # …and the button shows the same on a fresh page
     click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=precheck]"))
     wait_for(browser, lambda d: "预审结果" in body(d))
     precheck = browser.find_element(By.CSS_SELECTOR, "[data-testid=precheck]").text

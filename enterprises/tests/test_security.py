@@ -139,3 +139,14 @@ def test_stranger_cannot_upload_to_or_submit_anothers_application(client, world)
 
 def test_register_page_is_public(client):
     assert client.get(reverse("enterprises:register")).status_code == 200
+
+
+def test_live_precheck_is_for_enterprise_users(client, world):
+    url = reverse("enterprises:precheck_live", args=["hnte"])
+    response = client.post(url, hnte_post())
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(world["staff"])
+    assert client.post(url, hnte_post()).status_code == 403
+    client.force_login(world["owner"])
+    assert client.post(url, hnte_post()).status_code == 200
+    assert client.post(reverse("enterprises:precheck_live", args=["nonsense"])).status_code == 404

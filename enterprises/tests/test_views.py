@@ -540,3 +540,15 @@ def test_leader_reads_the_registry_but_not_the_applications(client, make_user, o
     assert page.status_code == 200 and application.title not in page.content.decode()
     detail = reverse("enterprises:application_detail", args=[application.pk])
     assert client.get(detail).status_code == 403
+
+
+def test_live_precheck_pane_while_filling(client, owner):
+    client.force_login(owner)
+    url = reverse("enterprises:precheck_live", args=["hnte"])
+    body = client.post(url, hnte_post()).content.decode()
+    assert "预审结果" in body and "研发费用 720.00万元" in body
+    body = client.post(url, hnte_post(rd_domestic="9999")).content.decode()
+    assert "预审需要完整、正确的数据" in body and "近三年在中国境内发生的研发费用合计" in body
+    assert not Application.objects.exists()
+    form = client.get(reverse("enterprises:application_new", args=["hnte"])).content.decode()
+    assert f'hx-post="{url}"' in form
