@@ -186,10 +186,18 @@ def log_in(browser, live_server, username: str, password: str) -> None:
     browser.get(f"{live_server.url}/accounts/login/")
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    button = browser.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button.click()
+    # wait for the answer to the form, so that the next step never cuts the request short
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(button))
 
 
 def click(browser, element) -> None:
     """Scrolls an element to the middle of the window, then clicks it like a person would."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+    )
     element.click()

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def superuser(make_user):
     return make_user(Role.ADMIN, username="root-admin", is_superuser=True)
 
+
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
 )

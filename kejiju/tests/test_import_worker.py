@@ -38,7 +38,7 @@ def _stop(process: subprocess.Popen) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_large_upload_runs_on_a_real_worker(redis_service, tmp_path, users, settings_override):
     if connection.vendor != "postgresql":
         pytest.skip("needs a database the worker process can share (PostgreSQL)")
