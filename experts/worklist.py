@@ -8,6 +8,8 @@ from .models import DrawMember
 
 
 def items(user) -> list[WorkItem]:
+    if not user.is_bureau_staff:
+        return []
     waiting = (
         DrawMember.objects.filter(draw__superseded_by__isnull=True, responses__isnull=True)
         .filter(Q(role=MemberRole.MAIN, replacement__isnull=True) | Q(replacing__isnull=False))

@@ -97,7 +97,13 @@ def staff_home(request):
 
 @role_required(Role.ENTERPRISE)
 def enterprise_home(request):
-    return render(request, "kejiju/home_enterprise.html", {"enterprise": request.user.enterprise})
+    from .worklist import items_for
+
+    return render(
+        request,
+        "kejiju/home_enterprise.html",
+        {"enterprise": request.user.enterprise, "work": items_for(request.user)},
+    )
 
 
 @role_required(Role.EXPERT)

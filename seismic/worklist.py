@@ -7,6 +7,8 @@ from .models import MonthlyReport
 
 
 def items(user) -> list[WorkItem]:
+    if not user.is_bureau_staff:
+        return []
     from .views import missing_reports, plans_needing_drill
 
     today = timezone.localdate()

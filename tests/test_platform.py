@@ -139,3 +139,30 @@ def test_password_change_is_audited_and_audited_users_cannot_be_deleted(login, u
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, user=staff).exists()
     with pytest.raises(ProtectedError):
         staff.delete()
+
+
+def test_enterprise_home_lists_its_own_work_only(login, users, enterprise, other_enterprise):
+    from enterprises.models import Application
+
+    owner = users[Role.ENTERPRISE]
+    for company, status in (
+        (enterprise, "returned"),
+        (other_enterprise, "returned"),
+        (enterprise, "draft"),
+    ):
+        Application.objects.create(
+            enterprise=company,
+            kind="hnte",
+            year=2024,
+            status=status,
+            verdict="pass",
+            created_by=owner,
+        )
+    page = login(owner).get("/enterprise/").content.decode()
+    assert "被退回修改的认定申报" in page and "尚未提交的申报草稿" in page
+    # one returned application is theirs; the other enterprise's is not counted
+    import re
+
+    assert re.search(r"被退回修改的认定申报</a>\s*<span[^>]*>1<", page)
+    staff_page = login(users[Role.STAFF]).get("/staff/").content.decode()
+    assert "被退回修改的认定申报" not in staff_page

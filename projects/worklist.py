@@ -1,0 +1,44 @@
+from django.urls import reverse
+
+from kejiju.choices import Role
+from kejiju.worklist import WorkItem
+
+from .models import Call, Project
+
+
+def items(user) -> list[WorkItem]:
+    if user.is_bureau_staff:
+        listing = reverse("projects:project_list")
+        return [
+            WorkItem(
+                "项目申报待形式审查",
+                Project.objects.filter(stage="submitted").count(),
+                f"{listing}?stage=submitted",
+            ),
+            WorkItem(
+                "项目验收申请待处理",
+                Project.objects.filter(stage="acceptance_applied").count(),
+                f"{listing}?stage=acceptance_applied",
+            ),
+            WorkItem(
+                "逾期未验收的项目",
+                Project.objects.overdue().count(),
+                f"{listing}?overdue=true",
+                urgent=True,
+            ),
+        ]
+    if user.role == Role.ENTERPRISE:
+        return [
+            WorkItem(
+                "被退回修改的项目申报",
+                Project.objects.visible_to(user).filter(stage="returned").count(),
+                reverse("projects:my_projects"),
+                urgent=True,
+            ),
+            WorkItem(
+                "正在受理的申报通知",
+                Call.objects.open_now().count(),
+                reverse("projects:my_projects"),
+            ),
+        ]
+    return []
