@@ -189,10 +189,36 @@ def log_in(browser, live_server, username: str, password: str) -> None:
     button = browser.find_element(By.CSS_SELECTOR, "button[type=submit]")
     button.click()
     # wait for the answer to the form, so that the next step never cuts the request short
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, 15).until(lambda driver: replaced(button))
+
+
+def replaced(element) -> bool:
+    """Whether the page holding ``element`` has been replaced by the next one."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except (StaleElementReferenceException, WebDriverException):
+        # Chromium also answers "Node ... does not belong to the document" for a replaced page
+        return True
+    return False
+
+
+def page_text(browser) -> str:
+    """The visible text of the page; read again when the page is replaced while it is read."""
+    import time
+
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.common.by import By
+
+    for _ in range(50):
+        try:
+            return browser.find_element(By.TAG_NAME, "body").text
+        except (StaleElementReferenceException, WebDriverException):
+            time.sleep(0.1)
+    return browser.find_element(By.TAG_NAME, "body").text
 
 
 def click(browser, element) -> None:

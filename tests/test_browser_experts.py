@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ARTIFACTS, PASSWORD, click, log_in
+from conftest import ARTIFACTS, PASSWORD, click, log_in, page_text
 from experts.choices import MemberRole
 from experts.models import Draw, Expert, ExpertSpecialty, Review, Specialty
 from kejiju.choices import Role
@@ -24,9 +24,7 @@ def wait_for_path(driver, live_server, prefix):
 
 
 def text(driver) -> str:
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.TAG_NAME, "body").text
+    return page_text(driver)
 
 
 def test_draw_decline_replace_accept_score_print_and_verify(

@@ -4,7 +4,7 @@ a comment; the enterprise revises and resubmits; staff approve; the enterprise s
 
 import pytest
 
-from conftest import ARTIFACTS, PASSWORD, click, log_in
+from conftest import ARTIFACTS, PASSWORD, click, log_in, page_text
 from enterprises.models import Application
 from enterprises.tests.factories import PDF_BYTES, hnte_post
 from kejiju.codes import make_credit_code
@@ -15,19 +15,17 @@ ENTERPRISE_PASSWORD = "Qiye-Zhuce-2026!"
 
 
 def wait_for(driver, condition, seconds=10):
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
     # The page may be replaced between finding the body and reading it: try again.
-    WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(
-        condition
-    )
+    WebDriverWait(
+        driver, seconds, ignored_exceptions=[StaleElementReferenceException, WebDriverException]
+    ).until(condition)
 
 
 def body(driver) -> str:
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.TAG_NAME, "body").text
+    return page_text(driver)
 
 
 def fill(driver, values: dict) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import ARTIFACTS, PASSWORD, click, log_in
+from conftest import ARTIFACTS, PASSWORD, click, log_in, page_text
 from experts.services import active_panel
 from kejiju.choices import Role
 from projects.models import Call, Project
@@ -23,9 +23,7 @@ def wait_for_path(driver, live_server, prefix):
 
 
 def body(driver) -> str:
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.TAG_NAME, "body").text
+    return page_text(driver)
 
 
 def fill(driver, field_id: str, value: str) -> None:
