@@ -227,3 +227,23 @@ def click(browser, element) -> None:
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
     )
     element.click()
+
+
+def submit(browser, button) -> None:
+    """Clicks a form's button and waits for the answer page, so that the next step never cuts
+    the request short (a wait for the URL passes at once when the answer has the same URL)."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    click(browser, button)
+    WebDriverWait(browser, 15).until(lambda driver: replaced(button))
+
+
+def confirm(browser, button) -> None:
+    """Clicks a button that asks for confirmation, accepts, and waits for the answer page."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    click(browser, button)
+    WebDriverWait(browser, 10).until(expected_conditions.alert_is_present())
+    browser.switch_to.alert.accept()
+    WebDriverWait(browser, 15).until(lambda driver: replaced(button))

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ARTIFACTS, PASSWORD, click, log_in, page_text
+from conftest import ARTIFACTS, PASSWORD, click, confirm, log_in, page_text, submit
 from experts.choices import MemberRole
 from experts.models import Draw, Expert, ExpertSpecialty, Review, Specialty
 from kejiju.choices import Role
@@ -82,8 +82,7 @@ def test_draw_decline_replace_accept_score_print_and_verify(
     wait_for_path(browser, live_server, "/experts/my/")
     browser.get(f"{live_server.url}/experts/my/{decliner.pk}/")
     browser.find_element(By.ID, "id_reason").send_keys("在外地出差")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=decline]"))
-    browser.switch_to.alert.accept()
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[name=decline]"))
     wait_for_path(browser, live_server, "/experts/my/")
     backup = record.members.get(role=MemberRole.BACKUP, position=1)
     assert backup.replacing.replaced == decliner
@@ -96,14 +95,13 @@ def test_draw_decline_replace_accept_score_print_and_verify(
     browser.get(f"{live_server.url}/experts/my/{scorer.pk}/")
     assert "评分与意见" not in text(browser)  # nothing to see before the declaration
     click(browser, browser.find_element(By.ID, "id_no_conflict"))
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=declare]"))
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "button[name=declare]"))
     wait_for_path(browser, live_server, f"/experts/my/{scorer.pk}/")
     for index, score in enumerate(("90", "85", "80", "75", "70")):
         browser.find_element(By.ID, f"id_score_{index}").send_keys(score)
     browser.find_element(By.ID, "id_comment").send_keys("技术先进，建议通过。")
     browser.save_screenshot(str(ARTIFACTS / "experts-3-scoring.png"))
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=score]"))
-    browser.switch_to.alert.accept()
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[name=score]"))
     wait_for_path(browser, live_server, f"/experts/my/{scorer.pk}/")
     assert "已提交" in text(browser)
     assert Review.objects.get(member=scorer).total == 80
@@ -118,7 +116,7 @@ def test_draw_decline_replace_accept_score_print_and_verify(
         and "在外地出差" in page
         and "评审得分 80.00" in page
     )
-    click(browser, browser.find_element(By.XPATH, "//button[contains(., '核验抽取结果')]"))
+    submit(browser, browser.find_element(By.XPATH, "//button[contains(., '核验抽取结果')]"))
     wait_for_path(browser, live_server, f"/experts/draws/{record.pk}/")
     browser.save_screenshot(str(ARTIFACTS / "experts-4-verified.png"))
     assert "核验通过" in text(browser)

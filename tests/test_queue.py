@@ -31,9 +31,11 @@ def broker(request):
     def use(url: str) -> None:
         app.conf.broker_url = url
         app.conf.task_always_eager = False
+        app.close()  # drop pooled connections to the previous broker
 
     yield use
     app.conf.update(saved)
+    app.close()
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ a comment; the enterprise revises and resubmits; staff approve; the enterprise s
 
 import pytest
 
-from conftest import ARTIFACTS, PASSWORD, click, log_in, page_text
+from conftest import ARTIFACTS, PASSWORD, click, confirm, log_in, page_text, submit
 from enterprises.models import Application
 from enterprises.tests.factories import PDF_BYTES, hnte_post
 from kejiju.codes import make_credit_code
@@ -45,15 +45,6 @@ def fill(driver, values: dict) -> None:
         else:
             element.clear()
             element.send_keys(str(value))
-
-
-def confirm_and_click(driver, element) -> None:
-    """Clicks a button that asks for confirmation, and accepts it."""
-    from selenium.webdriver.support import expected_conditions
-
-    click(driver, element)
-    wait_for(driver, expected_conditions.alert_is_present())
-    driver.switch_to.alert.accept()
 
 
 def shot(driver, name: str) -> None:
@@ -99,9 +90,7 @@ def test_register_activate_apply_return_revise_approve(
     browser.get(f"{url}/enterprises/accounts/")
     assert "瑞安浏览器测试新材料有限公司" in body(browser)
     shot(browser, "2-account-requests")
-    confirm_and_click(
-        browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=activate-xincailiao]")
-    )
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=activate-xincailiao]"))
     wait_for(browser, lambda d: "已为「瑞安浏览器测试新材料有限公司」开通账号" in body(d))
 
     # 3. the enterprise files a 高新技术企业 application and sees the pre-check
@@ -124,7 +113,7 @@ def test_register_activate_apply_return_revise_approve(
     score = browser.find_element(By.CSS_SELECTOR, "[data-testid=score]").text
     assert score == "67–74"  # 18 + 25–30 + 12 + 12–14
     shot(browser, "3-precheck")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
     wait_for(browser, lambda d: "申报已保存为草稿" in body(d))
 
     # 4. attaches a PDF and submits
@@ -132,11 +121,11 @@ def test_register_activate_apply_return_revise_approve(
     document.write_bytes(PDF_BYTES)
     browser.find_element(By.NAME, "description").send_keys("营业执照")
     browser.find_element(By.NAME, "file").send_keys(str(document))
-    click(browser, browser.find_element(By.XPATH, "//button[text()='上传']"))
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='上传']"))
     wait_for(browser, lambda d: "材料已上传" in body(d))
     assert "营业执照.pdf" in browser.find_element(By.CSS_SELECTOR, "[data-testid=attachments]").text
     shot(browser, "4-draft-with-attachment")
-    confirm_and_click(browser, browser.find_element(By.ID, "submit-application"))
+    confirm(browser, browser.find_element(By.ID, "submit-application"))
     wait_for(browser, lambda d: "申报已提交" in body(d))
     application = Application.objects.get()
     assert application.status == "submitted"
@@ -150,7 +139,7 @@ def test_register_activate_apply_return_revise_approve(
     shot(browser, "5-staff-review")
     Select(browser.find_element(By.NAME, "action")).select_by_value("return")
     browser.find_element(By.NAME, "comment").send_keys("请补充近三年审计报告，并核实科技人员数。")
-    confirm_and_click(browser, browser.find_element(By.ID, "review-submit"))
+    confirm(browser, browser.find_element(By.ID, "review-submit"))
     wait_for(browser, lambda d: "已退回修改" in body(d))
 
     # 6. the enterprise revises and resubmits
@@ -160,9 +149,9 @@ def test_register_activate_apply_return_revise_approve(
     assert "请补充近三年审计报告" in body(browser)
     click(browser, browser.find_element(By.LINK_TEXT, "修改数据"))
     fill(browser, {"st_staff": "32", "org_score": "16"})
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
     wait_for(browser, lambda d: "申报已保存为草稿" in body(d))
-    confirm_and_click(browser, browser.find_element(By.ID, "submit-application"))
+    confirm(browser, browser.find_element(By.ID, "submit-application"))
     wait_for(browser, lambda d: "申报已提交" in body(d))
 
     # 7. staff approve
@@ -171,7 +160,7 @@ def test_register_activate_apply_return_revise_approve(
     browser.get(f"{url}/enterprises/applications/{application.pk}/")
     Select(browser.find_element(By.NAME, "action")).select_by_value("approve")
     browser.find_element(By.NAME, "comment").send_keys("材料齐全，同意推荐上报。")
-    confirm_and_click(browser, browser.find_element(By.ID, "review-submit"))
+    confirm(browser, browser.find_element(By.ID, "review-submit"))
     wait_for(browser, lambda d: "已审核通过" in body(d))
 
     # 8. the enterprise sees the timeline

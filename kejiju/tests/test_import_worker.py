@@ -37,6 +37,13 @@ def _stop(process: subprocess.Popen) -> str:
     return process.stdout.read().decode(errors="replace") if process.stdout else ""
 
 
+def _forget_connections() -> None:
+    """After the broker or the default queue changed: an earlier test may have left pooled
+    connections to another broker and the queue set-up (app.amqp) built for another queue."""
+    app.close()
+    app.__dict__.pop("amqp", None)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_large_upload_runs_on_a_real_worker(redis_service, tmp_path, users, settings_override):
@@ -76,6 +83,7 @@ def test_large_upload_runs_on_a_real_worker(redis_service, tmp_path, users, sett
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
     try:
         app.conf.update(broker_url=broker_url, task_always_eager=False, task_default_queue=queue)
+        _forget_connections()
         path = write_xlsx(
             tmp_path / "p.xlsx", [patent_row(i) for i in range(1, INLINE_LIMIT + 201)]
         )
@@ -91,6 +99,7 @@ def test_large_upload_runs_on_a_real_worker(redis_service, tmp_path, users, sett
             pytest.fail("the worker did not finish the job: " + _stop(worker))
     finally:
         app.conf.update(saved)
+        _forget_connections()
         log = _stop(worker)
         redis.Redis.from_url(broker_url).delete(queue)
     assert job.state == ImportJob.State.SUCCEEDED, job.message

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import ARTIFACTS, PASSWORD, click, log_in, page_text
+from conftest import ARTIFACTS, PASSWORD, click, confirm, log_in, page_text, submit
 from experts.services import active_panel
 from kejiju.choices import Role
 from projects.models import Call, Project
@@ -46,8 +46,7 @@ def submit_action(driver, live_server, project_pk, name, fields: dict, selects: 
         Select(driver.find_element(By.ID, field_id)).select_by_visible_text(value)
     for field_id, value in fields.items():
         fill(driver, field_id, value)
-    click(driver, driver.find_element(By.CSS_SELECTOR, f"[data-testid=submit-{name}]"))
-    driver.switch_to.alert.accept()
+    confirm(driver, driver.find_element(By.CSS_SELECTOR, f"[data-testid=submit-{name}]"))
     wait_for_path(driver, live_server, f"/projects/{project_pk}/")
 
 
@@ -88,8 +87,7 @@ def test_application_to_acceptance(
     }.items():
         fill(browser, field_id, value)
     shot(browser, "02-apply")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit].btn-primary"))
-    browser.switch_to.alert.accept()
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit].btn-primary"))
     wait_for_path(browser, live_server, "/projects/")
     project = Project.objects.get()
     assert "申报已提交" in body(browser)
@@ -128,7 +126,7 @@ def test_application_to_acceptance(
         wait_for_path(browser, live_server, "/experts/my/")
         browser.get(f"{live_server.url}/experts/my/{member.pk}/")
         click(browser, browser.find_element(By.ID, "id_no_conflict"))
-        click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=declare]"))
+        submit(browser, browser.find_element(By.CSS_SELECTOR, "button[name=declare]"))
         wait_for_path(browser, live_server, f"/experts/my/{member.pk}/")
         browser.get(f"{live_server.url}/projects/review/{member.pk}/")
         assert "效率提升 5%" in body(browser)
@@ -136,8 +134,7 @@ def test_application_to_acceptance(
         for index in range(5):
             fill(browser, f"id_score_{index}", marks)
         fill(browser, "id_comment", "技术路线可行，建议立项。")
-        click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=score]"))
-        browser.switch_to.alert.accept()
+        confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[name=score]"))
         wait_for_path(browser, live_server, f"/experts/my/{member.pk}/")
         assert "已提交" in body(browser)
     shot(browser, "03-expert-scored")
@@ -148,15 +145,12 @@ def test_application_to_acceptance(
     wait_for_path(browser, live_server, "/staff/")
     browser.get(f"{live_server.url}/projects/calls/{call.pk}/")
     assert "88" not in browser.find_element(By.CSS_SELECTOR, "[data-testid=queue]").text
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=close_review]"))
-    browser.switch_to.alert.accept()
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[value=close_review]"))
     ranking = browser.find_element(By.CSS_SELECTOR, "[data-testid=ranking]").text
     assert "90.00" in ranking and "高效永磁电机控制器研发" in ranking
     shot(browser, "04-ranking")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=propose]"))
-    browser.switch_to.alert.accept()
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=notice]"))
-    browser.switch_to.alert.accept()
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[value=propose]"))
+    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[value=notice]"))
     assert "已发布拟立项公示" in body(browser)
     browser.get(f"{live_server.url}/projects/public/")
     assert (
