@@ -213,14 +213,15 @@ def test_reviewer_sees_only_drawn_applications_after_declaring(
     assert login(not_drawn).get(url).status_code == 404
     # A second drawn expert does not see the first one's score on any page of his.
     second = panel[1]
-    submit_review(member=panel[0], scores={"创新性": 66}, comment="一般")
+    submit_review(member=panel[0], scores={"创新性": 67.5}, comment="首位专家的保密意见")
     other = login(by_expert[second.expert_id])
     declare_no_conflict(member=second, user=by_expert[second.expert_id])
     for page_url in (
         reverse("projects:review_material", args=[second.pk]),
         reverse("experts:my_review", args=[second.pk]),
     ):
-        assert "66" not in other.get(page_url).content.decode()
+        page = other.get(page_url).content.decode()
+        assert "67.5" not in page and "首位专家的保密意见" not in page
     assert other.get(reverse("projects:detail", args=[project.pk])).status_code == 403
 
 
