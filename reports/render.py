@@ -8,15 +8,15 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.template.loader import render_to_string
+
+from kejiju.pdf import CJK_SANS, CJK_SERIF, html_to_pdf, pdf_context
 
 from .choices import RenderFormat
 from .summary import Summary, build
 
 Progress = Callable[[int, str], None]
-SANS = "Noto Sans CJK SC"
-SERIF = "Noto Serif CJK SC"
+SANS, SERIF = CJK_SANS, CJK_SERIF
 
 
 def _noop(progress: int, stage: str) -> None:
@@ -35,20 +35,14 @@ def render(year: int, format: str, progress: Progress = _noop) -> bytes:
 
 
 def summary_html(summary: Summary) -> str:
-    return render_to_string(
-        # One CJK face for the whole PDF: a second (serif) face costs ~50 MB and ~150 KB per file.
-        "reports/summary_pdf.html",
-        {"summary": summary, "sans": SANS, "serif": SANS},
-    )
+    return render_to_string("reports/summary_pdf.html", pdf_context(summary=summary))
 
 
 def render_pdf(summary: Summary, progress: Progress = _noop) -> bytes:
-    from weasyprint import HTML
-
     html = summary_html(summary)
     progress(60, "生成 PDF")
     with _weasyprint_progress(progress):
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        return html_to_pdf(html)
 
 
 class _StepHandler(logging.Handler):
