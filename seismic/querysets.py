@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractMonth
@@ -108,3 +109,23 @@ class DemoSiteQuerySet(models.QuerySet):
 
     def due_for_review(self, today: date):
         return self.filter(next_review_on__lte=today)
+
+
+# The two warnings of the section, read by its pages and by the staff's to-do list.
+
+
+def missing_reports(today: date):
+    """Points whose report for last month is missing, once the due day has passed."""
+    from .models import ObservationPoint
+
+    month = previous_month(today)
+    if today.day <= settings.SEISMIC_REPORT_DUE_DAY:
+        return month, ObservationPoint.objects.none()
+    return month, ObservationPoint.objects.missing_report_for(month).select_related("town")
+
+
+def plans_needing_drill(today: date):
+    """Plans not drilled within the configured number of years."""
+    from .models import EmergencyPlan
+
+    return EmergencyPlan.objects.needing_drill(today, settings.SEISMIC_DRILL_INTERVAL_YEARS)

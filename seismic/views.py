@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -42,7 +40,7 @@ from .models import (
     VolunteerTeam,
 )
 from .permissions import EDITORS, READERS
-from .querysets import previous_month
+from .querysets import missing_reports, plans_needing_drill, previous_month
 
 
 def _apply_service_errors(form, exc: ValidationError) -> None:
@@ -59,18 +57,6 @@ def _form_page(request, form, title: str, back_url: str, *, multipart: bool = Fa
         "seismic/form.html",
         {"form": form, "title": title, "back_url": back_url, "multipart": multipart},
     )
-
-
-def missing_reports(today: date):
-    """Points whose report for last month is missing, once the due day has passed."""
-    month = previous_month(today)
-    if today.day <= settings.SEISMIC_REPORT_DUE_DAY:
-        return month, ObservationPoint.objects.none()
-    return month, ObservationPoint.objects.missing_report_for(month).select_related("town")
-
-
-def plans_needing_drill(today: date):
-    return EmergencyPlan.objects.needing_drill(today, settings.SEISMIC_DRILL_INTERVAL_YEARS)
 
 
 @role_required(*READERS)

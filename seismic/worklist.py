@@ -4,13 +4,12 @@ from django.utils import timezone
 from kejiju.worklist import WorkItem
 
 from .models import MonthlyReport
+from .querysets import missing_reports, plans_needing_drill
 
 
 def items(user) -> list[WorkItem]:
     if not user.is_bureau_staff:
         return []
-    from .views import missing_reports, plans_needing_drill
-
     today = timezone.localdate()
     _, missing = missing_reports(today)
     return [
