@@ -173,13 +173,13 @@ def audit_log_flushable(transactional_db):
 
     if connection.vendor != "sqlite":
         return
-    migration = import_module("kejiju.migrations.0002_reference_data")
+    migration = import_module("kejiju.migrations.0006_audit_retention")
     with connection.cursor() as cursor:
         for op in ("update", "delete"):
             cursor.execute(f"DROP TRIGGER IF EXISTS kejiju_auditevent_no_{op}")
         cursor.execute("DELETE FROM kejiju_auditevent")
     with connection.schema_editor() as editor:
-        migration.append_only_trigger(None, editor)
+        migration.retention_triggers(None, editor)
 
 
 # ---- headless Chromium from Debian (never a downloaded browser) --------------------------------

@@ -6,4 +6,4 @@ class KejijuConfig(AppConfig):
     verbose_name = "平台与基础数据"
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (signal receivers)
+        from . import audit, checks  # noqa: F401  (signal receivers, system checks)

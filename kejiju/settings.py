@@ -143,6 +143,9 @@ AXES_VERBOSE = False
 # KEJIJU_TRUSTED_PROXIES=1 so the address comes from X-Forwarded-For, not from nginx itself.
 KEJIJU_TRUSTED_PROXIES = env.int("KEJIJU_TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "kejiju.audit.client_ip"
+# Audit events are kept at least this many days (等保: no fewer than 180, which the database also
+# enforces); `manage.py archive_audit_log` moves older ones to an archive file.
+AUDIT_LOG_RETENTION_DAYS = env.int("KEJIJU_AUDIT_RETENTION_DAYS", default=365)
 
 # Idle timeout: a session unused for this long ends.
 SESSION_IDLE_TIMEOUT = env.int("KEJIJU_SESSION_IDLE_MINUTES", default=30) * 60
