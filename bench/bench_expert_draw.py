@@ -67,9 +67,77 @@ def generate():
         user.save()
 
 
+def maintain() -> None:
+    """The state autovacuum keeps live tables in (it is off on the shared server): fresh
+    statistics, without which the planner reads 5,000 candidates by nested loops."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "VACUUM ANALYZE experts_expert, experts_expertspecialty, experts_relation, "
+                "experts_draw, experts_drawmember, experts_drawexclusion"
+            )
+
+
+PHASES = {
+    "SELECT experts_drawpolicy": "policy in force",
+    "SELECT experts_draw": "earlier draw of the step (locked)",
+    "SELECT experts_specialty": "specialties",
+    "SELECT experts_expert": "read 5,000 candidates",
+    "SELECT experts_relation": "read relations",
+    "INSERT experts_draw": "write the record with its pool",
+    "INSERT experts_draw_applicants": "write applicants",
+    "INSERT experts_drawexclusion": "write 200 exclusions",
+    "INSERT experts_drawmember": "write 7 places",
+}
+
+
+def breakdown(draw_once, runs: int) -> dict[str, float]:
+    """Median time of each phase of a draw: every SQL statement by table, the commit, the
+    selection, and the Python around them (rows to ids, rules, building the rows written)."""
+    from django.db import connection
+
+    from experts import draw as method
+
+    spent: dict[str, float] = {}
+
+    def timed(label, call, *args):
+        started = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+    def statement(execute, sql, params, many, context):
+        words = sql.split('"')
+        key = f"{words[0].split()[0]} {words[1]}" if len(words) > 1 else sql.split()[0]
+        return timed(PHASES.get(key, key), execute, sql, params, many, context)
+
+    select, commit = method.select, connection.commit
+    method.select = lambda *args: timed("selection (HMAC ranking of 4,800 ids)", select, *args)
+    connection.commit = lambda: timed("commit", commit)
+    phases: dict[str, list[float]] = {}
+    try:
+        with connection.execute_wrapper(statement):
+            for run in range(runs):
+                spent.clear()
+                started = time.perf_counter()
+                draw_once(f"phases-{run}")
+                total = time.perf_counter() - started
+                spent["Python: rows, rules, objects"] = total - sum(spent.values())
+                for label, seconds in spent.items():
+                    phases.setdefault(label, []).append(seconds)
+    finally:
+        method.select = select
+        del connection.commit
+    return {label: statistics.median(times) * 1000 for label, times in phases.items()}
+
+
 def child() -> None:
     setup_django()
     generate()
+    maintain()
     from experts.models import DrawPolicy
 
     # every timed draw is for the same applicant: the frequency rules would shrink the pool
@@ -85,10 +153,9 @@ def child() -> None:
     criteria = services.Criteria(
         specialties=[Specialty.objects.get(name="工业与制造").pk], main=5, backups=2
     )
-    durations, excluded = [], None
-    for run in range(RUNS):
-        started = time.perf_counter()
-        record = services.draw_experts(
+
+    def draw_once(run):
+        return services.draw_experts(
             purpose="enterprise_review",
             subject=f"基准测试 {time.time_ns()}-{run}",
             step="专家评审",
@@ -97,6 +164,11 @@ def child() -> None:
             supervisor="监督人",
             applicants=[applicant],
         )
+
+    durations, excluded = [], None
+    for run in range(RUNS):
+        started = time.perf_counter()
+        record = draw_once(run)
         durations.append(time.perf_counter() - started)
         excluded = record.exclusions.count()
     pool = record.pool
@@ -113,13 +185,16 @@ def child() -> None:
                 "select_ms": select_ms,
                 "pool": len(pool),
                 "excluded": excluded,
+                "phases_ms": breakdown(draw_once, RUNS),
+                "load": [f"{figure:.2f}" for figure in os.getloadavg()],
             }
         )
     )
 
 
 def main() -> None:
-    print(f"machine: {machine()}; date: {today()}; load average {os.getloadavg()[0]:.1f}")
+    load = " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    print(f"machine: {machine()}; date: {today()}; load average {load}")
     for label, url in (
         ("PostgreSQL", postgres_url("kejiju_bench_experts")),
         ("SQLite", sqlite_url("experts")),
@@ -131,8 +206,13 @@ def main() -> None:
         print(
             f"{label}: draw median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
             f"first {figures['first_ms']:.1f} ms; selection alone {figures['select_ms']:.2f} ms; "
-            f"eligible {figures['pool']}, excluded {figures['excluded']}"
+            f"eligible {figures['pool']}, excluded {figures['excluded']}; "
+            f"load average after {' '.join(figures['load'])}"
         )
+        phases = sorted(figures["phases_ms"].items(), key=lambda phase: -phase[1])
+        print(f"  phases (median of {RUNS} more draws, timed one by one):")
+        for phase, ms in phases:
+            print(f"    {ms:6.2f} ms  {phase}")
 
 
 if __name__ == "__main__":

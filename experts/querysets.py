@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 
 from .choices import ExpertStatus
@@ -25,3 +26,28 @@ class DrawMemberQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.expert_id:
             return self.none()
         return self.filter(expert_id=user.expert_id, draw__superseded_by__isnull=True)
+
+
+class DrawExclusionQuerySet(models.QuerySet):
+    BATCH = 500  # rows per statement, well under SQLite's limit on parameters
+
+    def insert_rows(self, rows: Iterable[tuple[int, int, str, str]]) -> None:
+        """Inserts (draw id, expert id, rule, detail) rows with multi-row INSERT statements.
+
+        A draw excludes hundreds of experts at a time; building a model instance for each and
+        letting bulk_create prepare every field costs several times the insert itself."""
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        columns = ", ".join(
+            quote(meta.get_field(name).column) for name in ("draw", "expert", "rule", "detail")
+        )
+        rows = list(rows)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), self.BATCH):
+                batch = rows[start : start + self.BATCH]
+                cursor.execute(
+                    f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s)"] * len(batch)),
+                    [value for row in batch for value in row],
+                )

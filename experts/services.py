@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils import timezone
 
 from . import draw as method
@@ -105,11 +105,8 @@ def candidates(criteria: Criteria, today: date):
         Expert.objects.in_pool_on(today)
         .filter(title__in=titles)
         .filter(pk__in=ExpertSpecialty.objects.filter(specialty_id__in=wanted).values("expert_id"))
+        .order_by()
     )
-
-
-def _not_yet_excluded(pool: Pool, expert_id: int, rule: str) -> bool:
-    return all(r != rule for r, _ in pool.exclusions.get(expert_id, []))
 
 
 def policy_on(day: date) -> DrawPolicy:
@@ -126,73 +123,85 @@ def eligible_pool(
     today: date,
     policy: DrawPolicy | None = None,
 ) -> tuple[Pool, int]:
-    """The eligible experts and, for each one left out, every rule that excluded them."""
+    """The eligible experts and, for each one left out, every rule that excluded them.
+
+    The candidates are read once, as bare ids with the two employer columns the rules need; the
+    relations and earlier places are read for the applicants and kept for the candidates here,
+    which costs less than repeating the candidate query as a subquery of each."""
     policy = policy or policy_on(today)
-    # Later queries take the candidates as a subquery: a list of thousands of ids as parameters
-    # costs more to build than the query costs to run.
-    considered = candidates(criteria, today)
-    base = dict(considered.values_list("pk", "employer_enterprise_id"))
-    in_base = considered.values("pk")
     pool = Pool(eligible=[])
     applicant_ids = {a.pk for a in applicants}
     names = {n.strip() for n in applicant_names if n.strip()} | {a.name for a in applicants}
     since = years_before(today, policy.relation_years)
 
-    for expert_id, employer_id in base.items():
+    employer_named = (
+        Case(When(employer__in=names, then="employer"))
+        if names
+        else Value(None, output_field=CharField())
+    )
+    rows = candidates(criteria, today).values_list("pk", "employer_enterprise_id", employer_named)
+    base = set()
+    for expert_id, employer_id, employer in rows:
+        base.add(expert_id)
         if employer_id in applicant_ids:
             pool.exclude(expert_id, ExclusionRule.EMPLOYMENT, "现工作单位为申报单位")
-    if names:
-        for expert_id, employer in considered.filter(employer__in=names).values_list(
-            "pk", "employer"
-        ):
-            if _not_yet_excluded(pool, expert_id, ExclusionRule.EMPLOYMENT):
-                pool.exclude(expert_id, ExclusionRule.EMPLOYMENT, f"现工作单位为{employer}")
+        elif employer is not None:
+            pool.exclude(expert_id, ExclusionRule.EMPLOYMENT, f"现工作单位为{employer}")
 
-    relations = (
-        Relation.objects.filter(expert_id__in=in_base)
-        .filter(Q(enterprise_id__in=applicant_ids) | Q(organisation__in=names))
-        .exclude(kind__in=TIME_BOUND, ended_on__lt=since)
-        .values_list(
-            "expert_id", "kind", "enterprise__name", "organisation", "started_on", "ended_on"
+    if applicant_ids or names:
+        relations = (
+            Relation.objects.filter(Q(enterprise_id__in=applicant_ids) | Q(organisation__in=names))
+            .exclude(kind__in=TIME_BOUND, ended_on__lt=since)
+            .order_by("expert_id", "-started_on", "pk")
+            .values_list(
+                "expert_id", "kind", "enterprise__name", "organisation", "started_on", "ended_on"
+            )
         )
-    )
-    for expert_id, kind, enterprise_name, organisation, started_on, ended_on in relations:
-        period = f"（{started_on or '?'} 至 {ended_on or '今'}）" if started_on or ended_on else ""
-        party = enterprise_name or organisation
-        pool.exclude(expert_id, RELATION_RULES[kind], f"{party}{period}")
+        for expert_id, kind, enterprise_name, organisation, started_on, ended_on in relations:
+            if expert_id not in base:
+                continue
+            period = (
+                f"（{started_on or '?'} 至 {ended_on or '今'}）" if started_on or ended_on else ""
+            )
+            party = enterprise_name or organisation
+            pool.exclude(expert_id, RELATION_RULES[kind], f"{party}{period}")
 
     for expert in named:
         if expert.pk in base:
             pool.exclude(expert.pk, ExclusionRule.NAMED, "申报单位申请回避")
 
-    places = DrawMember.objects.filter(
-        expert_id__in=in_base, draw__superseded_by__isnull=True
-    ).filter(Q(role=MemberRole.MAIN) | Q(replacing__isnull=False))
+    places = DrawMember.objects.filter(draw__superseded_by__isnull=True).filter(
+        Q(role=MemberRole.MAIN) | Q(replacing__isnull=False)
+    )
     if policy.same_applicant_years and applicant_ids:
         recent = years_before(today, policy.same_applicant_years)
         for expert_id in (
             places.filter(draw__applicants__in=applicant_ids, draw__created_at__date__gte=recent)
+            .order_by("expert_id")
             .values_list("expert_id", flat=True)
             .distinct()
         ):
-            pool.exclude(
-                expert_id,
-                ExclusionRule.SAME_APPLICANT,
-                f"{policy.same_applicant_years} 年内已为该单位评审",
-            )
+            if expert_id in base:
+                pool.exclude(
+                    expert_id,
+                    ExclusionRule.SAME_APPLICANT,
+                    f"{policy.same_applicant_years} 年内已为该单位评审",
+                )
     if policy.max_draws_per_year:
         busy = (
             places.filter(draw__created_at__year=today.year)
             .values("expert_id")
             .annotate(n=Count("pk"))
             .filter(n__gte=policy.max_draws_per_year)
+            .order_by("expert_id")
         )
         for row in busy:
-            pool.exclude(
-                row["expert_id"], ExclusionRule.YEARLY_LIMIT, f"本年度已抽取 {row['n']} 次"
-            )
+            if row["expert_id"] in base:
+                pool.exclude(
+                    row["expert_id"], ExclusionRule.YEARLY_LIMIT, f"本年度已抽取 {row['n']} 次"
+                )
 
-    pool.eligible = sorted(set(base) - set(pool.exclusions))
+    pool.eligible = sorted(base.difference(pool.exclusions))
     return pool, len(base)
 
 
@@ -294,9 +303,13 @@ def draw_experts(
         supersedes=previous,
         void_reason=void_reason.strip() if previous else "",
     )
-    record.applicants.set(applicants)
-    DrawExclusion.objects.bulk_create(
-        DrawExclusion(draw=record, expert_id=expert_id, rule=rule, detail=detail[:300])
+    # a new record has no applicants yet: insert the links without reading them first
+    Draw.applicants.through.objects.bulk_create(
+        Draw.applicants.through(draw_id=record.pk, enterprise_id=pk)
+        for pk in sorted({a.pk for a in applicants})
+    )
+    DrawExclusion.objects.insert_rows(
+        (record.pk, expert_id, str(rule), detail[:300])
         for expert_id, rules in sorted(pool.exclusions.items())
         for rule, detail in rules
     )
