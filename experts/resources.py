@@ -1,6 +1,7 @@
 """Spreadsheet layout of the expert pool: ``experts`` 专家."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -59,7 +60,7 @@ class ExpertResource(LayoutResource):
         self.nodes = {s.name: s.pk for s in Specialty.objects.all()}
 
     def clean_values(self, values, raw, errors) -> None:
-        mobile = values["mobile"].replace(" ", "").replace("-", "")
+        mobile = unicodedata.normalize("NFKC", values["mobile"]).replace(" ", "").replace("-", "")
         if not MOBILE.match(mobile):
             errors.add("手机", f"「{values['mobile']}」不是 11 位手机号码")
         values["mobile"] = mobile

@@ -1,5 +1,7 @@
 """统一社会信用代码 (GB 32100-2015): validation through python-stdnum, and valid demo codes."""
 
+import unicodedata
+
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -11,7 +13,8 @@ _CHECK_MESSAGES = {
 
 
 def normalize_credit_code(value: str) -> str:
-    return uscc.compact(value or "").upper()
+    # NFKC turns full-width digits and letters (typed with a Chinese input method) into ASCII.
+    return uscc.compact(unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def credit_code_error(value: str) -> str | None:

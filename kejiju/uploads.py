@@ -79,25 +79,30 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def zip_bomb_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why the archive must not be unpacked (too many entries, absurd declared size or
+    compression ratio), or None. The declared sizes bound what unpacking reads: zipfile stops at
+    the declared size and fails the CRC check if the data goes on."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return f"文件包含 {len(entries)} 个压缩条目，超过上限 {MAX_ZIP_ENTRIES}，已拒收。"
+    declared = sum(e.file_size for e in entries)
+    packed = sum(e.compress_size for e in entries) or 1
+    if declared > MAX_UNCOMPRESSED_BYTES or declared / packed > MAX_COMPRESSION_RATIO:
+        return "文件解压后的声明大小异常（疑似压缩炸弹），已拒收。"
+    return None
+
+
 def ooxml_kind(file) -> str:
     """DOCX or XLSX by the parts of the zip; raises ValidationError for a zip bomb, a damaged
     archive or a zip that is not an Office Open XML document."""
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES:
-                raise ValidationError(
-                    f"文件包含 {len(entries)} 个压缩条目，超过上限 {MAX_ZIP_ENTRIES}，已拒收。",
-                    code="zip_bomb",
-                )
-            declared = sum(e.file_size for e in entries)
-            packed = sum(e.compress_size for e in entries) or 1
-            if declared > MAX_UNCOMPRESSED_BYTES or declared / packed > MAX_COMPRESSION_RATIO:
-                raise ValidationError(
-                    "文件解压后的声明大小异常（疑似压缩炸弹），已拒收。", code="zip_bomb"
-                )
-            names = {e.filename for e in entries}
+            problem = zip_bomb_problem(archive)
+            if problem:
+                raise ValidationError(problem, code="zip_bomb")
+            names = {e.filename for e in archive.infolist()}
     except zipfile.BadZipFile:
         raise ValidationError("文件已损坏，无法读取。", code="damaged") from None
     finally:

@@ -6,6 +6,7 @@
 
 import operator
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .choices import PatentType
@@ -51,7 +52,8 @@ def check_character(body: str) -> str:
 def compact(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = re.sub(r"[\s.．。]", "", str(value or "")).upper()
+    # NFKC turns full-width digits (typed with a Chinese input method) into ASCII ones.
+    text = re.sub(r"[\s.。]", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
     for prefix in ("CN", "ZL"):
         if text.startswith(prefix):
             text = text[len(prefix) :]

@@ -5,17 +5,9 @@ from __future__ import annotations
 import io
 
 from kejiju.choices import ReportSection
+from kejiju.imports import escape_formula as escape
 
 from .models import IndicatorSnapshot
-
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def escape(value):
-    """Text a spreadsheet program would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def indicator_workbook(snapshot: IndicatorSnapshot) -> bytes:

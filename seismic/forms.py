@@ -1,7 +1,11 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 
+from kejiju import uploads
 from kejiju.models import Town
+from kejiju.uploads import AttachmentField
 
 from .choices import SITE_STATUS_ORDER, SiteStatus
 from .models import (
@@ -80,10 +84,19 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
 
 
 class PlanVersionForm(BootstrapMixin, forms.ModelForm):
+    document = AttachmentField(label="预案文本", kinds=(uploads.PDF, uploads.DOCX), required=False)
+
     class Meta:
         model = PlanVersion
         fields = ["version", "approved_on", "issuing_office", "document_no", "document"]
         widgets = {"approved_on": DATE}
+
+    def clean_document(self):
+        # Checked by content like every attachment, and stored under a name the server chooses.
+        document = self.cleaned_data.get("document")
+        if document and getattr(document, "inspected", None):
+            document.name = f"{uuid.uuid4().hex}{document.inspected.extension}"
+        return document
 
 
 class DrillForm(BootstrapMixin, forms.Form):

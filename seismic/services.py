@@ -157,16 +157,24 @@ def add_photo(*, activity: SeismicActivity, upload, caption: str = "") -> Activi
     under a generated name, so nothing but pixels from the upload is kept."""
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError({"image": "照片不能超过 10 MB。"})
+    too_large = ValidationError(
+        {
+            "image": f"照片尺寸过大（超过 {MAX_PHOTO_PIXELS // 1_000_000} 百万像素），请缩小后再上传。"
+        }
+    )
     try:
         with Image.open(upload) as probe:
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
             if image.width * image.height > MAX_PHOTO_PIXELS:
-                raise ValidationError({"image": "照片尺寸过大。"})
+                raise too_large
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        # A few bytes that declare billions of pixels: refused before they are unpacked.
+        raise too_large from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(
             {"image": "上传的文件不是有效的图片（支持 JPEG、PNG 等常见格式）。"}
         ) from exc

@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 
-from .reading import SUPPORTED
+from .errors import SheetError
+from .reading import check_name
 from .registry import layout_choices
 
 
@@ -20,8 +19,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in SUPPORTED:
-            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件。")
+        try:
+            check_name(upload.name)
+        except SheetError as exc:
+            raise forms.ValidationError(exc.message) from None
         limit = settings.KEJIJU_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(f"文件超过 {limit // (1024 * 1024)} MB 的上限。")

@@ -10,6 +10,7 @@ its existing instances in one query and using bulk create/update, all inside one
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,9 @@ from import_export.results import Error, Result, RowResult
 from .errors import RowError, RowErrors, SheetError
 from .reading import Table
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What a spreadsheet program may start a formula with; tab and carriage return too, because
+# some programs strip them before looking at the next character (OWASP's list for CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PREVIEW_ROWS = 100
 REGISTRY: dict[str, type["LayoutResource"]] = {}
 
@@ -62,6 +65,22 @@ class ImportReport:
             f"{verb}：共 {self.total} 行，新增 {self.created} 行，"
             f"更新 {self.updated} 行，无变化 {self.unchanged} 行。"
         )
+
+
+def _number_limit(model_field) -> int | Decimal | None:
+    """The largest absolute value the column of a number field holds on every database (the
+    portable integer ranges, as on PostgreSQL), so that a cell like 1e30 is a row error rather
+    than a database error at the end of the import."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    if isinstance(model_field, models.DecimalField):
+        whole = model_field.max_digits - model_field.decimal_places
+        return Decimal(10) ** whole - Decimal(1).scaleb(-model_field.decimal_places)
+    if isinstance(model_field, models.IntegerField):
+        ranges = BaseDatabaseOperations.integer_field_ranges
+        low, high = ranges.get(model_field.get_internal_type(), (None, None))
+        return high
+    return None
 
 
 def _blank(value) -> bool:
@@ -218,14 +237,15 @@ class LayoutResource(resources.ModelResource):
                     f.column_name in self.required_columns,
                     getattr(model_field, "max_length", None),
                     empty,
+                    _number_limit(model_field),
                 )
             )
         return rules
 
     def clean_row(self, raw: dict, fields: list, errors: RowErrors, rules=None) -> dict:
         values = {}
-        for column, attribute, clean, required, max_length, empty in rules or self._cell_rules(
-            fields
+        for column, attribute, clean, required, max_length, empty, limit in (
+            rules or self._cell_rules(fields)
         ):
             cell = raw.get(column)
             if required and _blank(cell):
@@ -239,6 +259,9 @@ class LayoutResource(resources.ModelResource):
                 continue
             if max_length and isinstance(value, str) and len(value) > max_length:
                 errors.add(column, f"超过 {max_length} 个字符")
+                continue
+            if limit is not None and value is not None and abs(value) > limit:
+                errors.add(column, f"数值 {value} 超出范围（绝对值不能超过 {limit}）")
                 continue
             values[attribute] = empty if value is None else value
         if not errors:
@@ -256,7 +279,17 @@ class LayoutResource(resources.ModelResource):
         progress: Callable[[int, int], None] | None = None,
     ) -> ImportReport:
         """Validate every row, then write all of them or nothing."""
-        columns = self.map_columns(table.headers)
+        try:
+            columns = self.map_columns(table.headers)
+        except SheetError as exc:
+            if table.encoding == "gb18030":
+                # Bytes that are not UTF-8 always decode as GB18030, so a file in another
+                # encoding (Big5, UTF-16 without BOM, Latin-1) shows up here as unknown headers.
+                raise SheetError(
+                    f"{exc.message}该 CSV 文件不是 UTF-8 编码，已按 GB18030 读取；若列名是乱码，"
+                    "说明文件是其他编码，请另存为 UTF-8 编码的 CSV 后再导入。"
+                ) from None
+            raise
         fields = [f for f in self.layout_fields() if f.column_name in columns]
         key_attrs = self.key_attributes()
         key_columns = self.key_columns()
@@ -296,6 +329,8 @@ class LayoutResource(resources.ModelResource):
                 progress(report.total, max(total, report.total))
         if progress:
             progress(report.total, report.total)
+        if not report.total:
+            raise SheetError("表格中没有数据：第 1 行是列名，其下没有任何数据行。")
         if report.errors:
             return report
         with transaction.atomic():
@@ -394,13 +429,13 @@ class LayoutResource(resources.ModelResource):
         result = Result()
         result.diff_headers = self.column_names()
         result.total_rows = len(dataset)
-        table = Table(
-            _headers(dataset.headers or []),
-            ((number, tuple(r)) for number, r in enumerate(dataset, start=2)),
-            len(dataset),
-        )
         user = kwargs.get("user")
         try:
+            table = Table(
+                _headers(dataset.headers or []),
+                ((number, tuple(r)) for number, r in enumerate(dataset, start=2)),
+                len(dataset),
+            )
             report = self.run(table, dry_run=dry_run, user=getattr(user, "pk", None) and user)
         except SheetError as exc:
             result.append_base_error(Error(exc))

@@ -3,6 +3,7 @@ Celery task (large ones), and every step of its state is saved so a crashed work
 that can be run again."""
 
 import logging
+import uuid
 from pathlib import Path
 
 from django.db import transaction
@@ -29,10 +30,21 @@ def count_rows(job: ImportJob) -> int:
 
 
 def create_job(*, layout: str, upload, user, dry_run: bool = False) -> ImportJob:
-    job = ImportJob(layout=layout, original_name=Path(upload.name).name, dry_run=dry_run, user=user)
-    job.file.save(Path(upload.name).name, upload, save=False)
+    name = display_name(upload.name)
+    job = ImportJob(layout=layout, original_name=name, dry_run=dry_run, user=user)
+    # The stored name is the server's; the user's name is only shown on the job page.
+    job.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload, save=False)
     job.save()
     return job
+
+
+def display_name(name: str, limit: int = 120) -> str:
+    """The base name of an uploaded file (no directories, no control characters), cut to
+    ``limit`` characters with its extension kept."""
+    base = "".join(c for c in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
+    path = Path(base or "表格")
+    suffix = path.suffix[:10]
+    return path.stem[: limit - len(suffix)] + suffix
 
 
 def run_job(job_id: int) -> ImportJob:
@@ -41,7 +53,9 @@ def run_job(job_id: int) -> ImportJob:
 
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.state == ImportJob.State.SUCCEEDED:
+        # Only a queued job runs, or a running one whose worker died: a second delivery of the
+        # task (the broker hands an unacknowledged task out again) never imports twice.
+        if job.finished or (job.state == ImportJob.State.RUNNING and not job.stale):
             return job
         now = timezone.now()
         job.state = ImportJob.State.RUNNING
@@ -110,15 +124,22 @@ def _finish(job: ImportJob, state: str, *, message: str) -> None:
 
 def start_job(job: ImportJob, *, rows: int | None = None) -> ImportJob:
     """Inline for small files, a Celery task for large ones. Raises QueueUnavailable when the
-    configured broker is down (the job stays queued and can be started again)."""
-    from kejiju.queue import submit
+    configured broker is down; the job is then marked failed with that reason and can be run
+    again (never left queued for a task that was not sent)."""
+    from kejiju.queue import QueueUnavailable, submit
     from kejiju.tasks import run_import_job
 
     rows = count_rows(job) if rows is None else rows
     ImportJob.objects.filter(pk=job.pk).update(total=rows)
     if rows <= INLINE_LIMIT:
         return run_job(job.pk)
-    submit(run_import_job, job.pk)
+    try:
+        submit(run_import_job, job.pk)
+    except QueueUnavailable as exc:
+        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.FAILED, message=str(exc), finished_at=timezone.now()
+        )
+        raise
     job.refresh_from_db()
     return job
 

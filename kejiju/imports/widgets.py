@@ -3,6 +3,7 @@ the import engine reports it at the row and column where it happened."""
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from import_export import widgets
@@ -20,6 +21,12 @@ def text(value) -> str:
     return str(value).strip()
 
 
+def half_width(value) -> str:
+    """``text`` with full-width digits, letters and signs (typed with a Chinese input method)
+    turned into their ASCII forms, for cells holding numbers, dates and codes."""
+    return unicodedata.normalize("NFKC", text(value))
+
+
 class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         return text(value)
@@ -34,9 +41,20 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Dates of the portal's records: anything outside is a typing or conversion slip.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 
 def parse_date(value) -> dt.date | None:
+    date = _parse_date(value)
+    if date is not None and not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(
+            f"日期 {date.isoformat()} 超出合理范围（{FIRST_YEAR} 年至 {LAST_YEAR} 年）"
+        )
+    return date
+
+
+def _parse_date(value) -> dt.date | None:
     if value in EMPTY:
         return None
     if isinstance(value, dt.datetime):
@@ -46,7 +64,7 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, int | float) and 1 <= value < 100000:
         # An Excel serial day number in a cell without a date format.
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    raw = text(value)
+    raw = half_width(value)
     if not raw:
         return None
     for pattern in _DATE_PATTERNS:
@@ -99,14 +117,14 @@ class IntegerWidget(widgets.Widget):
         self.minimum = minimum
 
     def clean(self, value, row=None, **kwargs):
-        raw = text(value)
+        raw = half_width(value)
         if not raw:
             return None
         try:
             number = Decimal(raw.replace(",", ""))
         except InvalidOperation:
             raise ValueError(f"「{raw}」不是整数") from None
-        if number != number.to_integral_value():
+        if not number.is_finite() or number != number.to_integral_value():
             raise ValueError(f"「{raw}」不是整数")
         if self.minimum is not None and number < self.minimum:
             raise ValueError(f"不能小于 {self.minimum}")
@@ -123,16 +141,21 @@ class DecimalWidget(widgets.Widget):
         self.quantum = Decimal(1).scaleb(-places)
 
     def clean(self, value, row=None, **kwargs):
-        raw = text(value)
+        raw = half_width(value)
         if not raw:
             return None
         try:
             number = Decimal(raw.replace(",", ""))
         except InvalidOperation:
             raise ValueError(f"「{raw}」不是数字") from None
+        if not number.is_finite():
+            raise ValueError(f"「{raw}」不是数字")
         if number < 0:
             raise ValueError("金额不能为负数")
-        return number.quantize(self.quantum)
+        try:
+            return number.quantize(self.quantum)
+        except InvalidOperation:  # more digits than any amount has
+            raise ValueError(f"数值「{raw}」超出范围") from None
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else f"{value:.2f}"
