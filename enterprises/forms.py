@@ -305,7 +305,9 @@ class ScoresForm(BootstrapMixin, forms.Form):
 
 class OverrideForm(BootstrapMixin, forms.Form):
     verdict = forms.ChoiceField(
-        label="人工认定结论", choices=[("", "取消人工认定")] + Verdict.choices, required=False
+        label="人工认定结论",
+        choices=[("", "不作人工认定（以预审结论为准）")] + Verdict.choices,
+        required=False,
     )
     reason = forms.CharField(label="理由", required=False, max_length=500)
 

@@ -66,6 +66,10 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def get_full_name(self) -> str:
+        """A Chinese name: the surname (last_name) first, without a space: 王科员."""
+        return f"{self.last_name}{self.first_name}".strip()
+
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and (self.role in roles or self.is_superuser)
 

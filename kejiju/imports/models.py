@@ -55,6 +55,17 @@ class ImportJob(models.Model):
         return f"{self.layout} {self.original_name}（{self.get_state_display()}）"
 
     @property
+    def layout_title(self) -> str:
+        """The layout as users know it: 企业名录, not ``enterprises``."""
+        from .errors import SheetError
+        from .registry import get_layout
+
+        try:
+            return get_layout(self.layout).title
+        except SheetError:
+            return self.layout
+
+    @property
     def percent(self) -> int:
         if self.state == self.State.SUCCEEDED:
             return 100

@@ -34,4 +34,4 @@ def get_layout(name: str) -> type[LayoutResource]:
 
 
 def layout_choices() -> list[tuple[str, str]]:
-    return [(name, f"{cls.title}（{name}）") for name, cls in discover().items()]
+    return [(name, cls.title) for name, cls in discover().items()]
