@@ -8,6 +8,7 @@ DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kejiju
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
+BENCH ?=
 PORT ?= 8000
 
 # $(call apt_install,packages): apt-get the missing ones when root, otherwise say what is missing.
@@ -79,8 +80,8 @@ check: $(STAMP) ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: $(STAMP) ## run the benchmarks in bench/ (figures go to bench/RESULTS.md)
-	$(PY) bench/run.py
+bench: $(STAMP) ## run the benchmarks in bench/ (BENCH=load runs bench/bench_load.py only)
+	@if [ -n "$(BENCH)" ]; then $(PY) bench/bench_$(BENCH).py; else $(PY) bench/run.py; fi
 
 prod-local: $(STAMP) ## gunicorn + Celery worker + beat on the local PostgreSQL and Redis
 	deploy/prod-local.sh

@@ -25,6 +25,7 @@ ENTERPRISES = 20_000
 PATENTS = 300_000
 PROJECTS = 20_000
 CONTRACTS = 50_000
+EXPERTS = 3_000
 YEAR = 2023
 RUNS = 5
 BATCH = 5_000
@@ -35,7 +36,9 @@ def _day(rng: random.Random, first_year: int = 2014, last_year: int = 2024) -> d
     return start + timedelta(days=rng.randrange((date(last_year, 12, 31) - start).days))
 
 
-def generate() -> None:
+def generate(experts: int = EXPERTS) -> None:
+    """Seeds the large county once; later calls find it and return (bench_load.py reuses it with
+    more experts)."""
     from django.core.management import call_command
     from django.db import transaction
 
@@ -202,7 +205,7 @@ def generate() -> None:
                     mobile=f"139{i:08d}",
                     entered_on=_day(rng),
                 )
-                for i in range(3_000)
+                for i in range(experts)
             ),
             batch_size=BATCH,
         )

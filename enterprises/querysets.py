@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from kejiju.choices import Level
 
@@ -80,6 +81,24 @@ class EnterpriseQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
+
+    def with_list_counts(self) -> EnterpriseQuerySet:
+        """Qualifications, R&D institutions and whether the enterprise has portal accounts, as
+        correlated subqueries: computed for the rows of one page only, and the page count stays
+        a plain COUNT(*) (joins with GROUP BY made both read the whole registry)."""
+        from django.contrib.auth import get_user_model
+
+        from .models import Qualification, RDInstitution
+
+        def count_of(model) -> Coalesce:
+            rows = model.objects.filter(enterprise=OuterRef("pk")).order_by().values("enterprise")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            qualification_count=count_of(Qualification),
+            institution_count=count_of(RDInstitution),
+            has_users=Exists(get_user_model().objects.filter(enterprise=OuterRef("pk"))),
+        )
 
 
 class PlatformQuerySet(models.QuerySet):

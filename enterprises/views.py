@@ -3,7 +3,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from kejiju.choices import Role
 from kejiju.listing import FilteredListView
-from kejiju.models import User
 from kejiju.pdf import render_pdf
 from kejiju.permissions import role_required
 from kejiju.uploads import protected_download
@@ -339,9 +337,13 @@ def application_pdf(request, pk):
         },
     )
     from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
 
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
+    # saved under a name the enterprise recognises: 2026年科技型中小企业评价申报书.pdf
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{application.title}申报书.pdf"
+    )
     return response
 
 
@@ -478,11 +480,7 @@ class EnterpriseListView(FilteredListView):
         return (
             Enterprise.objects.visible_to(self.request.user)
             .select_related("town", "tech_field")
-            .annotate(
-                qualification_count=Count("qualifications", distinct=True),
-                institution_count=Count("rd_institutions", distinct=True),
-                has_users=Exists(User.objects.filter(enterprise=OuterRef("pk"))),
-            )
+            .with_list_counts()
             .order_by("name")
         )
 

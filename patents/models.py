@@ -30,7 +30,8 @@ class Patent(models.Model):
         blank=True,
         related_name="patents",
     )
-    # Searched through the composite indexes below: fewer indexes keep bulk imports fast.
+    # Searched through the composite indexes below: fewer indexes keep bulk imports fast. The
+    # search box has trigram indexes on PostgreSQL (migration 0003), outside the model state.
     filed_on = models.DateField("申请日")
     granted_on = models.DateField("授权公告日", null=True, blank=True, db_index=True)
     legal_status = models.CharField(

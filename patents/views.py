@@ -58,7 +58,9 @@ def _history(patent: Patent) -> list[dict]:
         patent.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
     entries = []
-    for record, previous in zip(records, [*records[1:], None], strict=True):
+    # rows written in bulk (imports, data migrations) have no history record at all
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None:
             for change in record.diff_against(previous).changes:

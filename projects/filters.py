@@ -1,7 +1,8 @@
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
-from enterprises.models import Enterprise
 from kejiju.filters import SearchFilter, YesNoFilter
 from kejiju.models import PlanCategory, Town
 
@@ -20,9 +21,12 @@ class ProjectFilter(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(
         label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
     )
-    enterprise = django_filters.ModelChoiceFilter(
-        label="承担企业", queryset=Enterprise.objects.order_by("name"), empty_label="全部"
+    # A text box rather than a list of every enterprise of the county: a <select> of 20,000
+    # options made the page a megabyte and took seconds to render.
+    enterprise_name = django_filters.CharFilter(
+        label="承担企业（名称或信用代码）", method="filter_enterprise_name"
     )
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(
         label="状态", choices=ProjectStatus.choices, empty_label="全部"
     )
@@ -39,12 +43,21 @@ class ProjectFilter(django_filters.FilterSet):
             "category",
             "year",
             "town",
+            "enterprise_name",
             "enterprise",
             "status",
             "stage",
             "overdue",
             "commissioner",
         ]
+
+    def filter_enterprise_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(enterprise__name__icontains=value) | Q(enterprise__credit_code=value.upper())
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

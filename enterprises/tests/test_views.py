@@ -409,6 +409,45 @@ def test_enterprise_list_filter_by_qualification_and_institution(
     assert client.get(url, {"level": "provincial"}).context["paginator"].count == 1
 
 
+def test_enterprise_list_counts_per_row_without_grouping_the_registry(
+    client, staff, owner, enterprise, other_enterprise
+):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.models import Qualification, RDInstitution
+
+    for kind in ("hnte", "tech_sme"):
+        Qualification.objects.create(
+            enterprise=enterprise, kind=kind, level="national", recognized_on=date(2023, 1, 1)
+        )
+    RDInstitution.objects.create(
+        enterprise=enterprise,
+        name="研究院",
+        kind="institute",
+        level="provincial",
+        recognized_on=date(2023, 1, 1),
+    )
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("enterprises:list"))
+    rows = {e.pk: e for e in response.context["page"]}
+    assert (rows[enterprise.pk].qualification_count, rows[enterprise.pk].institution_count) == (
+        2,
+        1,
+    )
+    assert rows[enterprise.pk].has_users and not rows[other_enterprise.pk].has_users
+    assert (
+        rows[other_enterprise.pk].qualification_count,
+        rows[other_enterprise.pk].institution_count,
+    ) == (0, 0)
+    # the page count is a plain COUNT(*): a GROUP BY over the joins read the whole registry
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and not [sql for sql in counts if "GROUP BY" in sql]
+
+
 def test_enterprise_detail_gathers_everything(client, staff, owner, enterprise):
     from datetime import date
 

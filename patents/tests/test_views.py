@@ -59,6 +59,14 @@ def test_detail_shows_history(login, users, register):
     assert "变更记录" in body and "本企业的发明 → 改过名称的发明" in body
 
 
+def test_detail_of_a_patent_written_in_bulk_without_history(login, users, register):
+    own = register[0]
+    own.history.all().delete()  # as bulk imports and data migrations leave a row
+    response = login(users[Role.STAFF]).get(reverse("patents:detail", args=[own.pk]))
+    assert response.status_code == 200
+    assert own.title in response.content.decode()
+
+
 def test_enterprise_user_sees_own_patents_only(login, users, register):
     own, foreign, _ = register
     client = login(users[Role.ENTERPRISE])

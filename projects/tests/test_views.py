@@ -280,6 +280,33 @@ def test_project_list_query_count_does_not_grow(login, staff, enterprise):
     assert "没有符合条件的项目" in page
 
 
+def test_project_list_filters_by_enterprise_without_listing_the_registry(
+    login, staff, enterprise, other_enterprise
+):
+    _many_projects(3, enterprise)
+    Project.objects.create(
+        number="GY-OTHER",
+        name="另一家的项目",
+        category=PlanCategory.objects.get(code="industrial"),
+        undertaker=other_enterprise.name,
+        enterprise=other_enterprise,
+        applied_on=dt.date(2024, 2, 1),
+        status="applied",
+    )
+    client = login(staff)
+    url = reverse("projects:project_list")
+    page = client.get(url).content.decode()
+    assert "另一家的项目" in page and "项目0" in page
+    # no <option> per enterprise: the registry of a county has 20,000 of them
+    assert f'<option value="{other_enterprise.pk}">{other_enterprise.name}' not in page
+    by_name = client.get(url, {"enterprise_name": "另一家"}).content.decode()
+    assert "另一家的项目" in by_name and "项目0" not in by_name
+    by_code = client.get(url, {"enterprise_name": other_enterprise.credit_code.lower()})
+    assert "另一家的项目" in by_code.content.decode()
+    by_pk = client.get(url, {"enterprise": enterprise.pk}).content.decode()
+    assert "项目0" in by_pk and "另一家的项目" not in by_pk
+
+
 def test_commissioners_list(login, staff, enterprise):
     town = Town.objects.first()
     for i in range(30):
