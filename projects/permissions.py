@@ -7,3 +7,6 @@ from kejiju.permissions import BUREAU
 # Bureau staff run calls and the lifecycle; leaders and auditors may read the lists.
 EDITORS = BUREAU
 READERS = (*BUREAU, Role.LEADER, Role.AUDITOR)
+# Who may act on a project's page: the bureau's staff, and the owning enterprise on its own
+# project (the page is reached through ``visible_to``). Leaders and auditors only read it.
+ACTORS = (*EDITORS, Role.ENTERPRISE)

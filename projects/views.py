@@ -13,14 +13,14 @@ from experts.models import DrawMember, Review
 from experts.services import active_panel
 from kejiju.choices import Role
 from kejiju.listing import FilteredListView
-from kejiju.permissions import role_required
+from kejiju.permissions import deny, role_required
 from kejiju.uploads import protected_download
 
 from . import forms, services
 from .choices import Stage
 from .filters import CommissionerFilter, ProjectFilter
 from .models import Call, Commissioner, Objection, Project, ProjectDocument
-from .permissions import EDITORS, READERS
+from .permissions import ACTORS, EDITORS, READERS
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -405,9 +405,10 @@ def _visible_project(request, pk) -> Project:
 def project_detail(request, pk):
     project = _visible_project(request, pk)
     is_staff = request.user.has_role(*EDITORS)
-    available = STAFF_ACTIONS if is_staff else ENTERPRISE_ACTIONS
-    if request.user.role in (Role.LEADER, Role.AUDITOR) and not request.user.is_superuser:
-        available = {}
+    may_act = request.user.has_role(*ACTORS)
+    if request.method == "POST" and not may_act:
+        raise deny(request, "领导和审计人员只能查看项目，不能办理。")
+    available = (STAFF_ACTIONS if is_staff else ENTERPRISE_ACTIONS) if may_act else {}
     bound = {}
     if request.method == "POST":
         name = request.POST.get("action")
@@ -480,6 +481,7 @@ def project_detail(request, pk):
     context = {
         "project": project,
         "is_staff": is_staff,
+        "may_act": may_act,
         "events": events,
         "documents": project.documents.all(),
         "tranches": project.tranches.annotate(

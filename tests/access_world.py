@@ -1,0 +1,426 @@
+"""One "world" of records for the access-control matrix: an object of every kind a URL can point
+at, owned by one enterprise (the owner) with a second enterprise (the foreign one) beside it,
+and a project under expert review whose panel holds one expert account (the drawn expert) and
+leaves out another (the undrawn expert).
+
+It is built once per test module through the apps' own services, inside a transaction that is
+rolled back when the module is done; each test runs in a savepoint of its own on top of it.
+"""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from kejiju.choices import Role, Section
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PASSWORD = "Kejiju-matrix-2026!"
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    from kejiju.uploads import inspect
+
+    upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    upload.inspected = inspect(upload)
+    upload.seek(0)
+    return upload
+
+
+def _jpeg() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+    return SimpleUploadedFile("现场.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def make_account(role: str, username: str, **extra):
+    from kejiju.models import User
+
+    if role == Role.STAFF:
+        extra.setdefault("section", Section.HIGH_TECH)
+    user = User(username=username, role=role, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def build_world() -> dict:
+    """Every object the URL configuration can point at, keyed by the names the matrix uses."""
+    from enterprises import services as enterprise_services
+    from enterprises.forms import HNTEForm
+    from enterprises.models import Enterprise
+    from enterprises.tests.factories import hnte_post
+    from experts import services as expert_services
+    from experts.models import Expert, ExpertSpecialty, Specialty
+    from kejiju.codes import make_credit_code
+    from kejiju.imports.models import ImportJob
+    from kejiju.models import PlanCategory, Town
+    from patents.models import DisputeCase, IPActivity
+    from patents.tests.factories import make_patent
+    from projects import services as project_services
+    from projects.models import Call
+    from reports.models import (
+        Honour,
+        IndicatorSnapshot,
+        NarrativeParagraph,
+        SummaryRender,
+        YearTarget,
+    )
+    from seismic import services as seismic_services
+    from seismic.models import (
+        DemoSite,
+        EmergencyPlan,
+        MonthlyReport,
+        ObservationPoint,
+        PlanVersion,
+        SeismicActivity,
+        Station,
+        StationMilestone,
+    )
+
+    w: dict = {}
+    town = Town.objects.get(name="安阳街道")
+    owner_enterprise = Enterprise.objects.create(
+        credit_code=make_credit_code(9101), name="瑞安矩阵科技有限公司", town=town
+    )
+    foreign_enterprise = Enterprise.objects.create(
+        credit_code=make_credit_code(9102), name="瑞安别家机械有限公司", town=town
+    )
+    w["enterprise"] = owner_enterprise
+
+    # the experts: five in one specialty, each with an account; a draw of 3 + 1 leaves one out
+    specialty = Specialty.objects.create(name="矩阵测试专业")
+    expert_users = []
+    for i in range(5):
+        expert = Expert.objects.create(
+            name=f"矩阵专家{i}",
+            employer="温州大学",
+            title="senior",
+            specialties=specialty.name,
+            mobile=f"1370000{i:04d}",
+        )
+        ExpertSpecialty.objects.create(expert=expert, specialty=specialty)
+        expert_users.append(make_account(Role.EXPERT, f"matrix-expert{i}", expert=expert))
+    pool_only = Expert.objects.create(
+        name="未开通专家", employer="浙江大学", title="senior", mobile="13700009999"
+    )
+    w["expert"] = pool_only
+
+    actors = {
+        "staff": make_account(Role.STAFF, "matrix-staff"),
+        "leader": make_account(Role.LEADER, "matrix-leader"),
+        "admin": make_account(Role.ADMIN, "matrix-admin"),
+        "auditor": make_account(Role.AUDITOR, "matrix-auditor"),
+        "owner": make_account(Role.ENTERPRISE, "matrix-owner", enterprise=owner_enterprise),
+        "foreign": make_account(Role.ENTERPRISE, "matrix-foreign", enterprise=foreign_enterprise),
+    }
+    staff, owner = actors["staff"], actors["owner"]
+
+    # enterprises: a draft and a submitted application with an attachment, an account request
+    form = HNTEForm(hnte_post())
+    assert form.is_valid(), form.errors
+
+    def application():
+        return enterprise_services.save_application(
+            enterprise=owner_enterprise,
+            kind="hnte",
+            year=2024,
+            figures=form.figures(),
+            recognition="first",
+            by=owner,
+        )
+
+    w["application"] = application()
+    w["attachment"] = enterprise_services.add_attachment(
+        w["application"], file=_pdf("营业执照.pdf"), description="营业执照", by=owner
+    )
+    w["submitted"] = application()
+    enterprise_services.submit(w["submitted"], by=owner)
+    w["account_request"] = enterprise_services.request_account(
+        credit_code=make_credit_code(9103),
+        password=PASSWORD,
+        enterprise_name="瑞安申请开户有限公司",
+        town=town,
+        contact="张三",
+        phone="13700001111",
+        email="apply@example.com",
+        username="matrix-applicant",
+    )
+    w["kind"] = "hnte"
+    w["uidb64"], w["token"] = "MQ", "set-password"  # an invitation link that is not valid
+
+    # projects: an open call with a template, one application under expert review
+    now = timezone.now()
+    call = Call.objects.create(
+        category=PlanCategory.objects.get(code="industrial"),
+        year=now.year,
+        title=f"关于组织申报{now.year}年度矩阵测试项目的通知",
+        text="各有关单位：现组织申报。",
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=10),
+        budget_cap=Decimal("100"),
+        max_request=Decimal("60"),
+        max_per_enterprise=2,
+        created_by=staff,
+    )
+    call.template_name = "申报书模板.pdf"
+    call.template_type = "application/pdf"
+    call.template_file.save("calls/template.pdf", ContentFile(PDF_BYTES), save=True)
+    w["call"] = call
+    project = project_services.file_application(
+        call=call,
+        enterprise=owner_enterprise,
+        name="矩阵电机控制器研发",
+        summary="研发新一代电机控制器。",
+        budget=project_services.Budget(
+            total=Decimal("100"), self_raised=Decimal("60"), requested=Decimal("40")
+        ),
+        documents={"申报书": _pdf("申报书.pdf")},
+        by=owner,
+    )
+    project_services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
+    project = project_services.start_expert_review(
+        project=project,
+        criteria=expert_services.Criteria(specialties=[specialty.pk], main=3, backups=1),
+        supervisor="纪检组 陈监督",
+        by=staff,
+    )
+    w["project"] = project
+    returned = project_services.file_application(
+        call=call,
+        enterprise=owner_enterprise,
+        name="矩阵退回修改的申报",
+        summary="材料不全，退回修改。",
+        budget=project_services.Budget(
+            total=Decimal("50"), self_raised=Decimal("30"), requested=Decimal("20")
+        ),
+        by=owner,
+    )
+    w["returned"] = project_services.formal_review(
+        project=returned, passed=False, comment="请补充材料", by=staff
+    )
+    w["document"] = project.documents.get()
+    panel = expert_services.active_panel(project.draw)
+    drawn_ids = set(project.draw.members.values_list("expert_id", flat=True))
+    by_expert = {u.expert_id: u for u in expert_users}
+    member = panel[0]
+    actors["drawn"] = by_expert[member.expert_id]
+    actors["undrawn"] = next(u for u in expert_users if u.expert_id not in drawn_ids)
+    expert_services.declare_no_conflict(member=member, user=actors["drawn"])
+    w["draw"] = project.draw
+    w["member"] = member
+
+    # patents
+    w["patent"] = make_patent(9101, enterprise=owner_enterprise, applicants=owner_enterprise.name)
+    w["dispute"] = DisputeCase.objects.create(
+        case_number="瑞知纠〔2024〕1号", accepted_on=dt.date(2024, 3, 1), outcome="mediated"
+    )
+    IPActivity.objects.create(held_on=dt.date(2024, 4, 26), kind="training", title="知识产权培训")
+
+    # imports and reports
+    job = ImportJob(layout="patents", original_name="p.xlsx", user=staff, total=1, done=1)
+    job.file.save("p.xlsx", ContentFile(b""), save=False)
+    job.state = ImportJob.State.SUCCEEDED
+    job.save()
+    w["import_job"] = job
+    w["layout"] = "patents"
+    IndicatorSnapshot.objects.create(year=2023, computed_at=now)
+    summary = SummaryRender(year=2023, format="pdf", state="succeeded", requested_by=staff)
+    summary.file.save("summary-2023.pdf", ContentFile(PDF_BYTES), save=False)
+    summary.save()
+    w["summary"] = summary
+    w["target"] = YearTarget.objects.create(
+        year=2024, label="发明专利授权", minimum=150, maximum=200
+    )
+    w["honour"] = Honour.objects.create(year=2024, text="全省科技进步先进县")
+    w["paragraph"] = NarrativeParagraph.objects.create(
+        year=2024, section="overview", text="全年科技工作稳步推进。"
+    )
+
+    # seismic
+    activity = SeismicActivity.objects.create(
+        name="防灾减灾日宣传", kind="publicity", held_on=dt.date(2024, 5, 12), town=town
+    )
+    w["activity"] = activity
+    w["photo"] = seismic_services.add_photo(activity=activity, upload=_jpeg(), caption="现场")
+    plan = EmergencyPlan.objects.create(name="瑞安市矩阵地震应急预案")
+    PlanVersion.objects.create(
+        plan=plan, version="2023版", approved_on=dt.date(2023, 3, 1), issuing_office="市政府办公室"
+    )
+    w["plan"] = plan
+    w["site"] = DemoSite.objects.create(
+        name="矩阵示范学校", kind="school", town=town, applied_on=dt.date(2023, 1, 1)
+    )
+    point = ObservationPoint.objects.create(
+        code="MX-01",
+        name="矩阵观测点",
+        kind="well",
+        location="村口水井",
+        town=town,
+        observer="王五",
+    )
+    w["point"] = point
+    w["report"] = MonthlyReport.objects.create(
+        point=point,
+        month=dt.date(2024, 5, 1),
+        anomaly=True,
+        description="井水变浑",
+        reported_on=dt.date(2024, 6, 2),
+    )
+    station = Station.objects.create(
+        code="MX-ST", name="矩阵台站", kind="strong_motion", site="安阳", status="building"
+    )
+    w["station"] = station
+    w["milestone"] = StationMilestone.objects.create(
+        station=station, stage="survey", planned_on=dt.date(2024, 6, 1)
+    )
+    w["actors"] = actors
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module and rolled back at its end."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with (
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+# Rows these tables gain on any request, whoever makes it: the audit trail, sessions, and the
+# log-in guard's records.
+UNTRACKED_TABLES = ("kejiju_auditevent", "django_session")
+
+
+def fingerprint() -> dict[str, int]:
+    """The row count of every table, history tables included: a write of a domain model adds a
+    history row, so two equal fingerprints mean nothing was created, changed or deleted."""
+    from django.apps import apps
+    from django.db import connection
+
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed
+            and model._meta.db_table not in UNTRACKED_TABLES
+            and not model._meta.db_table.startswith("axes_")
+        }
+    )
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {quote(t)}" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker):
+    """A session key per logged-in actor, made once: each test sends it in a fresh client."""
+    keys = {}
+    with django_db_blocker.unblock():
+        for actor, user in world["actors"].items():
+            client = Client()
+            client.force_login(user)
+            keys[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def client_for(sessions: dict, actor: str, **options) -> Client:
+    client = Client(**options)
+    if actor != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[actor]
+    return client
+
+
+def url_of(row, world: dict) -> str:
+    kwargs = {arg: getattr(world[key], "pk", world[key]) for arg, key in row.kwargs.items()}
+    return reverse(row.name, kwargs=kwargs)
+
+
+def drain(response) -> None:
+    """Reads a file download to its end, which closes the file. (Closing the response directly
+    would also send request_finished, and with it close the database connection under the
+    test's transaction on PostgreSQL.)"""
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+def answer(response) -> str:
+    """The response in the matrix's terms."""
+    if response.status_code == 302:
+        login = resolve_url(settings.LOGIN_URL)
+        return "login" if response["Location"].startswith(login) else "302"
+    return str(response.status_code)
+
+
+# ---- the URL configuration ---------------------------------------------------------------------
+
+ADMIN_PREFIX = "admin/"
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
+    """(qualified name or None, route, pattern) for every pattern of the URL configuration."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            qualified = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), qualified)
+        else:
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, prefix + str(pattern.pattern), pattern
+
+
+def portal_patterns() -> list:
+    return [(n, r, p) for n, r, p in url_patterns() if not r.startswith(ADMIN_PREFIX)]
+
+
+def admin_patterns() -> list:
+    return [(n, r, p) for n, r, p in url_patterns() if r.startswith(ADMIN_PREFIX)]
+
+
+def takes_post(callback) -> bool:
+    """Whether a view does something with a POST, read from the view itself: a class-based view
+    with a post() method, a function wrapped in require_POST (require_http_methods), or one that
+    reads ``request.POST`` or compares ``request.method`` with "POST". Read from the compiled
+    code, not the source file, which may change on disk while the tests run."""
+    import inspect
+
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return hasattr(view_class, "post") and "post" in view_class.http_method_names
+    wrapper = callback
+    while wrapper is not None:
+        allowed = inspect.getclosurevars(wrapper).nonlocals.get("request_method_list")
+        if allowed and "POST" in allowed:
+            return True
+        wrapper = getattr(wrapper, "__wrapped__", None)
+    codes = [inspect.unwrap(callback).__code__]
+    names, constants = set(), set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        for constant in code.co_consts:
+            if inspect.iscode(constant):
+                codes.append(constant)
+            elif isinstance(constant, str):
+                constants.add(constant)
+    return "POST" in names or ("method" in names and "POST" in constants)
