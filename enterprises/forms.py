@@ -400,6 +400,17 @@ class ProfileForm(BootstrapMixin, forms.ModelForm):
         model = Enterprise
         fields = PROFILE_FIELDS
         widgets = {"founded_on": DATE}
+        error_messages = {
+            "contact": {"required": "请填写联系人：科技局通知和退回意见发给此人。"},
+            "phone": {"required": "请填写联系电话。"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Imported registry rows may lack them, but an enterprise keeping its own page must give
+        # the bureau someone to reach.
+        for name in ("contact", "phone"):
+            self.fields[name].required = True
 
 
 class StaffEnterpriseForm(BootstrapMixin, forms.ModelForm):

@@ -54,7 +54,7 @@ enterprises:register              GET    -                              200   30
 enterprises:register              POST   -                              200   302   302    302   302     302   302     302   302
 enterprises:register_done         GET    -                              200   200   200    200   200     200   200     200   200
 enterprises:profile               GET    -                              login 403   403    403   403     200   200     403   403
-enterprises:profile               POST   -                              login 403   403    403   403     302   302     403   403
+enterprises:profile               POST   -                              login 403   403    403   403     200   200     403   403
 enterprises:my_applications       GET    -                              login 403   403    403   403     200   200     403   403
 enterprises:application_new       GET    kind=kind                      login 403   403    403   403     200   200     403   403
 enterprises:application_new       POST   kind=kind                      login 403   403    403   403     200   200     403   403

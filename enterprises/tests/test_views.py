@@ -115,6 +115,16 @@ def test_enterprise_edits_its_profile_but_not_its_verified_fields(client, owner,
     assert enterprise.credit_code == make_credit_code(9001)
 
 
+def test_profile_without_contact_and_phone_is_refused_at_the_fields(client, owner, enterprise):
+    client.force_login(owner)
+    response = client.post(reverse("enterprises:profile"), {"contact": " ", "industry": "制造业"})
+    errors = response.context["form"].errors
+    assert "请填写联系人" in errors["contact"][0]
+    assert "请填写联系电话" in errors["phone"][0]
+    enterprise.refresh_from_db()
+    assert enterprise.industry != "制造业"
+
+
 def test_profile_future_founding_date_is_refused_at_the_field(client, owner):
     client.force_login(owner)
     response = client.post(reverse("enterprises:profile"), {"founded_on": "2999-01-01"})
