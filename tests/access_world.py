@@ -27,7 +27,8 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "Kejiju-matrix-2026!"
 
 
-def _pdf(name: str) -> SimpleUploadedFile:
+def pdf_upload(name: str) -> SimpleUploadedFile:
+    """A small valid PDF upload, already inspected as the attachment forms do."""
     from kejiju.uploads import inspect
 
     upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
@@ -36,7 +37,7 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return upload
 
 
-def _jpeg() -> SimpleUploadedFile:
+def jpeg_upload() -> SimpleUploadedFile:
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -143,7 +144,7 @@ def build_world() -> dict:
 
     w["application"] = application()
     w["attachment"] = enterprise_services.add_attachment(
-        w["application"], file=_pdf("营业执照.pdf"), description="营业执照", by=owner
+        w["application"], file=pdf_upload("营业执照.pdf"), description="营业执照", by=owner
     )
     w["submitted"] = application()
     enterprise_services.submit(w["submitted"], by=owner)
@@ -186,7 +187,7 @@ def build_world() -> dict:
         budget=project_services.Budget(
             total=Decimal("100"), self_raised=Decimal("60"), requested=Decimal("40")
         ),
-        documents={"申报书": _pdf("申报书.pdf")},
+        documents={"申报书": pdf_upload("申报书.pdf")},
         by=owner,
     )
     project_services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
@@ -253,7 +254,7 @@ def build_world() -> dict:
         name="防灾减灾日宣传", kind="publicity", held_on=dt.date(2024, 5, 12), town=town
     )
     w["activity"] = activity
-    w["photo"] = seismic_services.add_photo(activity=activity, upload=_jpeg(), caption="现场")
+    w["photo"] = seismic_services.add_photo(activity=activity, upload=jpeg_upload(), caption="现场")
     plan = EmergencyPlan.objects.create(name="瑞安市矩阵地震应急预案")
     PlanVersion.objects.create(
         plan=plan, version="2023版", approved_on=dt.date(2023, 3, 1), issuing_office="市政府办公室"

@@ -24,18 +24,17 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from kejiju.choices import Role, Section
+from tests.access_world import PDF_BYTES, jpeg_upload, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
 DOMAIN_APPS = ("kejiju", "enterprises", "experts", "patents", "projects", "seismic", "reports")
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Columns that are not free text for people to read: codes checked by their check digits or
 # used as keys by the code, secrets, and what the server itself writes.
@@ -158,23 +157,6 @@ def plant() -> dict[int, str]:
 
 
 # ---- the world -------------------------------------------------------------------------------
-
-
-def _pdf(name: str) -> SimpleUploadedFile:
-    from kejiju.uploads import inspect
-
-    upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-    upload.inspected = inspect(upload)
-    upload.seek(0)
-    return upload
-
-
-def _jpeg() -> SimpleUploadedFile:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
-    return SimpleUploadedFile("现场.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def account(role: str, username: str, **extra):
@@ -312,7 +294,7 @@ def build_world() -> dict:
 
     draft = application()
     enterprise_services.add_attachment(
-        draft, file=_pdf("营业执照.pdf"), description="营业执照", by=owner
+        draft, file=pdf_upload("营业执照.pdf"), description="营业执照", by=owner
     )
     submitted = application()
     enterprise_services.submit(submitted, by=owner)
@@ -362,7 +344,7 @@ def build_world() -> dict:
         budget=project_services.Budget(
             total=Decimal("100"), self_raised=Decimal("60"), requested=Decimal("40")
         ),
-        documents={"申报书": _pdf("申报书.pdf")},
+        documents={"申报书": pdf_upload("申报书.pdf")},
         by=owner,
     )
     project_services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
@@ -503,7 +485,7 @@ def build_world() -> dict:
         town=town,
         place="广场",
     )
-    seismic_services.add_photo(activity=town_activity, upload=_jpeg(), caption="现场")
+    seismic_services.add_photo(activity=town_activity, upload=jpeg_upload(), caption="现场")
     drill_activity = SeismicActivity.objects.create(
         name="应急演练", kind="drill", held_on=dt.date(2024, 9, 1), town=town, place="学校"
     )
