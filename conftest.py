@@ -189,6 +189,16 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).resolve().parent / "tests" / "artifacts"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_closes_connections():
+    """The test server answers HTTP/1.0: each request's thread ends with its response. With
+    keep-alive, Chromium's idle connections kept request threads alive past their test, and they
+    failed closing the test's SQLite connection once the next test had taken it back."""
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    WSGIRequestHandler.protocol_version = "HTTP/1.0"
+
+
 @pytest.fixture(scope="session")
 def browser():
     for path in (CHROMIUM, CHROMEDRIVER):
