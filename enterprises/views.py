@@ -41,6 +41,7 @@ from .permissions import (
     enterprise_for,
     may_edit,
 )
+from .resources import EnterpriseResource
 
 
 def _service_errors(form, exc: ValidationError) -> None:
@@ -475,6 +476,8 @@ class EnterpriseListView(FilteredListView):
     roles = REGISTRY_READERS
     filterset_class = EnterpriseFilter
     template_name = "enterprises/enterprise_list.html"
+    export_resource = EnterpriseResource
+    export_title = "企业名录"
 
     def get_queryset(self):
         return (

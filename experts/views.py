@@ -18,12 +18,20 @@ from .filters import DrawFilter, ExpertFilter
 from .forms import DeclarationForm, DeclineForm, DrawForm, ResponseForm, ScoreForm
 from .models import Draw, DrawMember, Expert, Specialty
 from .permissions import DRAW_STAFF, manages_pool, mask_email, mask_phone
+from .resources import ExpertResource
 
 
 class ExpertListView(FilteredListView):
     roles = DRAW_STAFF
     filterset_class = ExpertFilter
     template_name = "experts/expert_list.html"
+    export_resource = ExpertResource
+    export_title = "专家库"
+
+    def may_export(self) -> bool:
+        # The file carries phone numbers and e-mail: only for the staff who manage the pool.
+        return manages_pool(self.request.user)
+
     queryset = Expert.objects.annotate(
         reviews=Count(
             "draw_places__review", filter=Q(draw_places__review__submitted_at__isnull=False)

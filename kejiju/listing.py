@@ -1,7 +1,10 @@
-"""The base of every list page: role check, django-filter, and pagination of 20, 50 or 100 rows."""
+"""The base of every list page: role check, django-filter, pagination of 20, 50 or 100 rows, and
+for the lists people keep in spreadsheets an Excel export of the filtered rows."""
 
+from django.utils import timezone
 from django_filters.views import FilterView
 
+from .imports.exporting import export_response
 from .permissions import RoleRequiredMixin
 
 PAGE_SIZES = (20, 50, 100)
@@ -10,6 +13,11 @@ PAGE_SIZES = (20, 50, 100)
 class FilteredListView(RoleRequiredMixin, FilterView):
     paginate_by = PAGE_SIZES[0]
     strict = False  # an invalid filter value shows the form error, not an empty list
+    # A list with a spreadsheet layout names its resource: 导出 Excel then writes every row the
+    # filters select (not just the page) in that layout, so the file imports back unchanged.
+    export_resource = None
+    export_title = ""
+    export_limit = 100_000
 
     def get_paginate_by(self, queryset):
         try:
@@ -18,8 +26,29 @@ class FilteredListView(RoleRequiredMixin, FilterView):
             return self.paginate_by
         return size if size in PAGE_SIZES else self.paginate_by
 
+    def may_export(self) -> bool:
+        return self.export_resource is not None
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.may_export():
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        filterset = self.get_filterset(self.get_filterset_class())
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset
+        resource = self.export_resource()
+        stamp = timezone.localtime().strftime("%Y%m%d")
+        filename = f"{self.export_title or resource.title}{stamp}.xlsx"
+        return export_response(resource, queryset[: self.export_limit], filename)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_sizes"] = PAGE_SIZES
         context["page"] = context.get("page_obj")
+        if self.may_export():
+            query = self.request.GET.copy()
+            query["export"] = "xlsx"
+            query.pop("page", None)
+            context["export_query"] = query
         return context

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from enterprises.models import Enterprise
-from kejiju.imports.exporting import export_response
 from kejiju.listing import FilteredListView
 from kejiju.permissions import role_required
 
@@ -14,14 +13,14 @@ from .filters import ActivityFilter, DisputeFilter, PatentFilter, StaffPatentFil
 from .models import DisputeCase, IPActivity, Patent
 from .pagination import EstimatedCountPaginator
 from .permissions import EDITORS, PATENT_READERS, READERS, sees_whole_register
-from .resources import PatentResource
-
-EXPORT_LIMIT = 100_000
+from .resources import PatentDisputeResource, PatentResource
 
 
 class PatentListView(FilteredListView):
     roles = PATENT_READERS
     template_name = "patents/patent_list.html"
+    export_resource = PatentResource
+    export_title = "专利清单"
     paginator_class = EstimatedCountPaginator
 
     def get_filterset_class(self):
@@ -30,23 +29,9 @@ class PatentListView(FilteredListView):
     def get_queryset(self):
         return Patent.objects.visible_to(self.request.user).for_list()
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            return self.export()
-        return super().get(request, *args, **kwargs)
-
-    def export(self):
-        filterset = self.get_filterset(self.get_filterset_class())
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset
-        stamp = timezone.localtime().strftime("%Y%m%d")
-        return export_response(PatentResource(), queryset[:EXPORT_LIMIT], f"专利清单{stamp}.xlsx")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["whole_register"] = sees_whole_register(self.request.user)
-        context["export_query"] = self.request.GET.copy()
-        context["export_query"]["export"] = "xlsx"
-        context["export_query"].pop("page", None)
         return context
 
 
@@ -137,6 +122,8 @@ class DisputeListView(FilteredListView):
     roles = READERS
     template_name = "patents/dispute_list.html"
     filterset_class = DisputeFilter
+    export_resource = PatentDisputeResource
+    export_title = "专利纠纷案件"
     queryset = DisputeCase.objects.all()
 
 

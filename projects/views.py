@@ -21,6 +21,7 @@ from .choices import Stage
 from .filters import CommissionerFilter, ProjectFilter
 from .models import Call, Commissioner, Objection, Project, ProjectDocument
 from .permissions import ACTORS, EDITORS, READERS
+from .resources import ProjectResource
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -201,6 +202,8 @@ class ProjectListView(FilteredListView):
     roles = READERS
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
+    export_resource = ProjectResource
+    export_title = "科技项目"
 
     def get_queryset(self):
         return (

@@ -41,6 +41,7 @@ from .models import (
 )
 from .permissions import EDITORS, READERS
 from .querysets import missing_reports, plans_needing_drill, previous_month
+from .resources import SeismicActivityResource
 
 
 def _apply_service_errors(form, exc: ValidationError) -> None:
@@ -111,6 +112,8 @@ class ActivityListView(FilteredListView):
     roles = READERS
     filterset_class = ActivityFilter
     template_name = "seismic/activity_list.html"
+    export_resource = SeismicActivityResource
+    export_title = "防震减灾宣传与活动"
     queryset = (
         SeismicActivity.objects.select_related("town")
         .annotate(photo_count=Count("photos"))
