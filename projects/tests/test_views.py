@@ -305,6 +305,9 @@ def test_project_list_filters_by_enterprise_without_listing_the_registry(
     assert "另一家的项目" in by_code.content.decode()
     by_pk = client.get(url, {"enterprise": enterprise.pk}).content.decode()
     assert "项目0" in by_pk and "另一家的项目" not in by_pk
+    # the id travels in a hidden field of the filter bar, with no label of its own
+    assert f'type="hidden" name="enterprise" value="{enterprise.pk}"' in by_pk
+    assert 'for="id_enterprise"' not in by_pk
 
 
 def test_commissioners_list(login, staff, enterprise):
