@@ -92,6 +92,29 @@ def test_only_the_auditor_reads_the_audit_log(login, users, role):
     ).exists()
 
 
+def test_the_auditor_exports_the_selected_events_with_typed_names_as_text(client, login, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    attempt(client, '=HYPERLINK("http://x")', "wrong")
+    attempt(client, users[Role.STAFF].username, "wrong")
+    auditor = login(users[Role.AUDITOR])
+    page = auditor.get("/audit/", {"action": AuditAction.LOGIN_FAILED}).content.decode()
+    assert "导出 Excel" in page
+
+    response = auditor.get("/audit/", {"action": AuditAction.LOGIN_FAILED, "export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["时间", "事件", "用户名", "IP 地址", "访问路径", "浏览器", "说明"]
+    assert {row[1] for row in rows[1:]} == {"登录失败"}
+    assert sorted(row[2] for row in rows[1:]) == sorted(
+        ['\'=HYPERLINK("http://x")', users[Role.STAFF].username]
+    )
+    assert all(row[3] == "10.0.0.7" for row in rows[1:])
+
+
 def test_the_admin_site_does_not_expose_the_audit_log(login, users):
     admin = login(users[Role.ADMIN])
     assert admin.get("/admin/").status_code == 200

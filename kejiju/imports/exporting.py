@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from .resources import LayoutResource
+from .resources import LayoutResource, escape_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -48,4 +48,14 @@ def export_response(resource: LayoutResource, queryset, filename: str) -> HttpRe
     sheet.append(resource.get_export_headers())
     for instance in queryset.iterator(chunk_size=2000):
         sheet.append(resource.export_resource(instance))
+    return _xlsx_response(workbook, filename)
+
+
+def table_response(title: str, headers: list[str], rows, filename: str) -> HttpResponse:
+    """A plain table (not an import layout) as a workbook, text escaped like every export."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([escape_formula(value) for value in row])
     return _xlsx_response(workbook, filename)
