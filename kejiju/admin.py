@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PlanCategory, TechField, Town, User
+from .models import CalendarDay, PlanCategory, TechField, Town, User
 
 
 @admin.register(User)
@@ -44,6 +44,14 @@ class PlanCategoryAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "level", "legacy", "order")
     list_filter = ("level", "legacy")
     search_fields = ("code", "name")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+    search_fields = ("note",)
 
 
 @admin.register(TechField)

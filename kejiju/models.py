@@ -114,6 +114,26 @@ class PlanCategory(models.Model):
         return self.name
 
 
+class CalendarDay(models.Model):
+    """A day whose status the office sets by hand (日历调整), over the statutory calendar: for a year
+    whose 放假安排 the calendar library does not know yet, or a local change."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField(
+        "工作日", help_text="勾选：上班（如调休上班的周末）；不勾选：放假。"
+    )
+    note = models.CharField("说明", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "日历调整"
+        verbose_name_plural = "日历调整"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'}"
+
+
 class TechField(models.Model):
     """One of the 国家重点支持的高新技术领域."""
 
@@ -178,4 +198,4 @@ class AuditEvent(models.Model):
 
 from .imports.models import ImportJob  # noqa: E402  (spreadsheet import jobs)
 
-__all__ = ["AuditEvent", "ImportJob", "PlanCategory", "TechField", "Town", "User"]
+__all__ = ["AuditEvent", "CalendarDay", "ImportJob", "PlanCategory", "TechField", "Town", "User"]

@@ -22,6 +22,7 @@ from experts import services as expert_services
 from experts.choices import DrawPurpose
 from experts.models import Review
 from kejiju import uploads
+from kejiju.workdays import add_working_days
 
 from .choices import (
     STAGE_STATUS,
@@ -60,19 +61,6 @@ REVIEW_STEP = "项目评审"
 
 def audit_threshold() -> Decimal:
     return Decimal(str(settings.PROJECT_AUDIT_THRESHOLD))
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The last day of a period of ``days`` working days (Monday–Friday) starting on ``start``."""
-    day = start
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    counted = 1
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return day
 
 
 def _lock(project: Project) -> Project:

@@ -69,6 +69,7 @@ NOT_SHOWN = {
     "experts.Relation.note": ADMIN_ONLY,
     "experts.Relation.organisation": ADMIN_ONLY,
     "kejiju.User.email": ADMIN_ONLY,
+    "kejiju.CalendarDay.note": ADMIN_ONLY,
     "projects.AuctionDeal.achievement": ADMIN_ONLY,
     "projects.AuctionDeal.event": ADMIN_ONLY,
     "projects.AuctionDeal.winner": ADMIN_ONLY,
@@ -187,7 +188,7 @@ def build_world() -> dict:
     from kejiju.audit import record as audit
     from kejiju.codes import make_credit_code
     from kejiju.imports.models import ImportJob
-    from kejiju.models import PlanCategory, Town
+    from kejiju.models import CalendarDay, PlanCategory, Town
     from patents.models import DisputeCase, IPActivity
     from patents.tests.factories import make_patent
     from projects import services as project_services
@@ -528,6 +529,7 @@ def build_world() -> dict:
     Assistant.objects.create(name="助理员", town=town, phone="13700003333")
     team = VolunteerTeam.objects.create(name="志愿队", leader="队长", phone="13700004444")
     Volunteer.objects.create(team=team, name="志愿者", phone="13700005555", skills="救护")
+    CalendarDay.objects.create(date=dt.date(2030, 10, 1), is_workday=False, note="国庆节")
     station = Station.objects.create(
         code="MX-ST", name="台站", kind="strong_motion", site="安阳", status="building"
     )

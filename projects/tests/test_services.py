@@ -392,9 +392,3 @@ def test_termination_from_execution(call, staff, reviewers, file_app, to_review)
     assert (project.stage, project.status) == (Stage.REVOKED, "terminated")
     # Approval stays counted in the year it happened.
     assert Project.objects.approved_in(APPROVAL_DAY.year).filter(pk=project.pk).exists()
-
-
-def test_working_days():
-    assert services.add_working_days(dt.date(2026, 3, 2), 5) == dt.date(2026, 3, 6)
-    assert services.add_working_days(dt.date(2026, 3, 5), 5) == dt.date(2026, 3, 11)
-    assert services.add_working_days(dt.date(2026, 3, 7), 1) == dt.date(2026, 3, 9)
