@@ -89,7 +89,18 @@ def overview(request):
     received = MonthlyReport.objects.filter(month__year=year, month__month__lte=months_due).count()
     due = points * months_due
     missing_month, missing = missing_reports(today)
+    # A year with no activity yet (early January, or a county that has not entered this year's)
+    # points to the last year that has some instead of showing a page of zeros unexplained.
+    latest = None
+    if not totals["count"]:
+        latest = (
+            SeismicActivity.objects.filter(held_on__year__lt=year)
+            .order_by("-held_on")
+            .values_list("held_on__year", flat=True)
+            .first()
+        )
     context = {
+        "latest_year": latest,
         "year": year,
         "years": range(today.year, today.year - 6, -1),
         "totals": totals,

@@ -127,6 +127,9 @@ def test_staff_record_the_years_work_and_the_section_page_and_indicators_show_it
     # 3 active points, 5 months due (Jan–May), 2 reports received
     assert "已报 2 / 应报 15" in page
     assert 'data-testid="missing-reports"' in page and "HG-03" in page
+    assert 'data-testid="no-activities"' not in page
+    empty = staff.get(reverse("seismic:overview"), {"year": 2026}).content.decode()
+    assert 'data-testid="no-activities"' in empty and 'href="?year=2024"' in empty
 
     assert indicator("seismic.publicity.participants", 2024) == 3200
     assert indicator("seismic.publicity.materials", 2024) == 800
