@@ -55,9 +55,11 @@ def test_whole_lifecycle_keeps_the_indicator_fields(
     assert (project.stage, project.status) == (Stage.SUBMITTED, "applied")
     assert project.applied_on == timezone.localdate()
     project = through_notice(project, call, staff, reviewers, to_review)
-    assert call.__class__.objects.get(pk=call.pk).notice_ends_on == services.add_working_days(
-        TODAY, 5
-    )
+    call.refresh_from_db()
+    # The notice starts on the day it is published (a module-level "today" would go stale when
+    # the suite runs across midnight) and runs 5 working days.
+    assert call.notice_starts_on in (TODAY, timezone.localdate())
+    assert call.notice_ends_on == services.add_working_days(call.notice_starts_on, 5)
     assert project.stage == Stage.NOTICE
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -263,6 +265,7 @@ def test_ranking_by_mean_score_within_budget_cap(
 
 def test_notice_period_and_objections(call, staff, reviewers, file_app, to_review):
     project = through_notice(file_app(), call, staff, reviewers, to_review)
+    call.refresh_from_db()
     with pytest.raises(ValidationError, match="公示期满后才能立项"):
         services.approve(
             project=project,
@@ -270,7 +273,7 @@ def test_notice_period_and_objections(call, staff, reviewers, file_app, to_revie
             grant=Decimal("40"),
             funding_mode="upfront",
             by=staff,
-            today=services.add_working_days(TODAY, 5),
+            today=call.notice_ends_on,  # the notice's last day: still running
         )
     objection = services.record_objection(project=project, text="预算偏高", by=staff)
     with pytest.raises(ValidationError, match="异议尚未答复"):
