@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -342,10 +342,6 @@ def start_expert_review(
     return project
 
 
-def submitted_reviews(project: Project):
-    return Review.objects.filter(member__draw_id=project.draw_id, submitted_at__isnull=False)
-
-
 @dataclass
 class Ranked:
     project: Project
@@ -359,8 +355,6 @@ class Ranked:
 def ranking(call: Call) -> list[Ranked]:
     """Applications under expert review (or later) ranked by their mean expert score, each
     marked whether it fits in the call's budget cap when funded in rank order."""
-    from django.db.models import Avg, Count, Q
-
     projects = list(
         call.projects.exclude(draw__isnull=True)
         .select_related("enterprise")
@@ -398,8 +392,12 @@ def close_review(*, call: Call, by) -> Call:
         raise ValidationError("本通知的专家评审已经结束。")
     if timezone.now() < call.closes_at:
         raise ValidationError("申报尚未截止，不能结束专家评审。")
-    pending = call.projects.filter(stage=Stage.EXPERT_REVIEW)
-    unscored = [p.name for p in pending if not submitted_reviews(p).exists()]
+    scored = Review.objects.filter(member__draw_id=OuterRef("draw_id"), submitted_at__isnull=False)
+    unscored = list(
+        call.projects.filter(stage=Stage.EXPERT_REVIEW)
+        .exclude(Exists(scored))
+        .values_list("name", flat=True)
+    )
     if unscored:
         raise ValidationError("以下申报还没有专家提交评分：" + "、".join(unscored))
     call.review_closed_at = timezone.now()
@@ -712,9 +710,7 @@ def apply_for_acceptance(*, project: Project, summary: str, by, report=None) -> 
     if not summary.strip():
         raise ValidationError({"summary": "请填写项目完成情况。"})
     if report:
-        ProjectDocument.objects.create(
-            project=project, kind="验收报告", file=report, uploaded_by=by
-        )
+        attach(project=project, kind="验收报告", upload=report, by=by, log=False)
     _move(project, Stage.ACCEPTANCE_APPLIED, action="申请验收", by=by, note=summary.strip())
     return project
 

@@ -4,7 +4,7 @@ expert's view of an application."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,15 +42,13 @@ def portal(request):
     notices = (
         Call.objects.filter(notice_starts_on__lte=today, notice_ends_on__gte=today)
         .select_related("category")
-        .prefetch_related(
-            _projects_in(Stage.NOTICE),
-        )
+        .prefetch_related(_listed(stage=Stage.NOTICE))
     )
     results = (
         Call.objects.filter(results_published_at__isnull=False)
         .select_related("category")
         .order_by("-results_published_at")
-        .prefetch_related(_approved_projects())[:10]
+        .prefetch_related(_listed(approved_on__isnull=False))[:10]
     )
     return render(
         request,
@@ -59,23 +57,10 @@ def portal(request):
     )
 
 
-def _projects_in(stage):
-    from django.db.models import Prefetch
-
+def _listed(**lookups) -> Prefetch:
+    """The call's projects matching ``lookups``, by number, as ``call.listed``."""
     return Prefetch(
-        "projects",
-        queryset=Project.objects.filter(stage=stage).order_by("number"),
-        to_attr="listed",
-    )
-
-
-def _approved_projects():
-    from django.db.models import Prefetch
-
-    return Prefetch(
-        "projects",
-        queryset=Project.objects.filter(approved_on__isnull=False).order_by("number"),
-        to_attr="listed",
+        "projects", queryset=Project.objects.filter(**lookups).order_by("number"), to_attr="listed"
     )
 
 
@@ -395,6 +380,15 @@ def _run(name, project, form, user):
     raise ValidationError("未知的操作。")
 
 
+def _offered(name: str, project: Project) -> bool:
+    """The one change and the one audit a project may have are offered only while missing."""
+    if name == "change":
+        return not hasattr(project, "change")
+    if name == "audit":
+        return services.audit_required(project) and not hasattr(project, "audit")
+    return True
+
+
 def _visible_project(request, pk) -> Project:
     return get_object_or_404(
         Project.objects.visible_to(request.user).select_related(
@@ -458,14 +452,8 @@ def project_detail(request, pk):
     actions = [
         (name, ACTION_TITLES[name], bound.get(name) or _make_form(name, project))
         for name, (_, stages) in available.items()
-        if project.stage in stages
+        if project.stage in stages and _offered(name, project)
     ]
-    if "change" in dict((a[0], 1) for a in actions) and hasattr(project, "change"):
-        actions = [a for a in actions if a[0] != "change"]
-    if "audit" in dict((a[0], 1) for a in actions) and (
-        hasattr(project, "audit") or not services.audit_required(project)
-    ):
-        actions = [a for a in actions if a[0] != "audit"]
     events = project.events.select_related("by").order_by("at", "pk")
     reviews = []
     if project.draw_id and is_staff:
@@ -487,9 +475,7 @@ def project_detail(request, pk):
         "may_act": may_act,
         "events": events,
         "documents": project.documents.all(),
-        "tranches": project.tranches.annotate(
-            paid=Count("disbursements"),
-        ),
+        "tranches": project.tranches.all(),
         "disbursements": project.disbursements.select_related("tranche"),
         "objections": [
             (o, forms.AnswerForm(prefix=f"answer{o.pk}")) for o in project.objections.all()

@@ -395,3 +395,50 @@ def test_termination_from_execution(call, staff, reviewers, file_app, to_review)
     assert (project.stage, project.status) == (Stage.REVOKED, "terminated")
     # Approval stays counted in the year it happened.
     assert Project.objects.approved_in(APPROVAL_DAY.year).filter(pk=project.pk).exists()
+
+
+def test_acceptance_report_is_stored_like_any_upload(
+    call, staff, applicant, reviewers, file_app, to_review, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    project = approve(through_notice(file_app(), call, staff, reviewers, to_review), staff)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with pytest.raises(ValidationError):
+        services.apply_for_acceptance(
+            project=project,
+            summary="完成",
+            report=SimpleUploadedFile("验收.pdf", b"MZ\x90\x00 not a pdf"),
+            by=applicant,
+        )
+    services.apply_for_acceptance(
+        project=project,
+        summary="完成",
+        report=SimpleUploadedFile("../验收报告.pdf", pdf),
+        by=applicant,
+    )
+    document = project.documents.get(kind="验收报告")
+    assert (document.original_name, document.size) == ("验收报告.pdf", len(pdf))
+    assert "验收" not in document.file.name
+
+
+def test_review_closes_only_when_every_application_has_a_score(
+    call, staff, reviewers, make_user, file_app, to_review, other_enterprise
+):
+    scored = file_app(name="已评分项目")
+    unscored = file_app(
+        name="未评分项目",
+        enterprise=other_enterprise,
+        user=make_user("enterprise", username="o", enterprise=other_enterprise),
+    )
+    for project in (scored, unscored):
+        to_review(project)
+        project.refresh_from_db()
+    score(scored, (80,), reviewers)
+    close_call(call)
+    with pytest.raises(ValidationError) as refused:
+        services.close_review(call=call, by=staff)
+    assert refused.value.messages == ["以下申报还没有专家提交评分：未评分项目"]
+    score(unscored, (70,), reviewers)
+    assert services.close_review(call=call, by=staff).review_closed
