@@ -30,7 +30,6 @@ from .models import (
 log = logging.getLogger(__name__)
 
 S = ApplicationStatus
-EDITABLE = (S.DRAFT, S.RETURNED, S.WITHDRAWN)
 # status → the statuses it may move to
 TRANSITIONS = {
     S.DRAFT: {S.SUBMITTED},
@@ -178,7 +177,7 @@ def save_application(
 ) -> Application:
     if application is None:
         application = Application(enterprise=enterprise, kind=kind, created_by=by)
-    elif application.status not in EDITABLE:
+    elif not application.editable:
         raise ValidationError(f"申报当前状态为「{application.get_status_display()}」，不能修改。")
     application.year = year
     application.recognition = recognition
@@ -304,7 +303,7 @@ def override_verdict(application: Application, *, verdict: str, reason: str, by)
 @transaction.atomic
 def add_attachment(application: Application, *, file, description: str, by) -> Attachment:
     inspected: Inspected = file.inspected
-    if application.status not in EDITABLE:
+    if not application.editable:
         raise ValidationError("申报已提交，不能再上传材料。")
     attachment = Attachment(
         application=application,
@@ -326,7 +325,7 @@ def add_attachment(application: Application, *, file, description: str, by) -> A
 
 @transaction.atomic
 def remove_attachment(attachment: Attachment) -> None:
-    if attachment.application.status not in EDITABLE:
+    if not attachment.application.editable:
         raise ValidationError("申报已提交，不能删除材料。")
     stored = attachment.file.name
     storage = attachment.file.storage

@@ -3,10 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from kejiju.choices import Role
@@ -50,6 +51,11 @@ def _service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _form_errors(form) -> str:
+    """A bound form's errors as one message line (forms posted from the detail page)."""
+    return "；".join(e for errors in form.errors.values() for e in errors)
 
 
 # ---- registration (public) ----------------------------------------------------------------
@@ -337,9 +343,6 @@ def application_pdf(request, pk):
             **_precheck_context(application),
         },
     )
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     response = HttpResponse(pdf, content_type="application/pdf")
     # saved under a name the enterprise recognises: 2026年科技型中小企业评价申报书.pdf
     response["Content-Disposition"] = content_disposition_header(
@@ -371,7 +374,7 @@ def application_review(request, pk):
     application = application_for(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
         return redirect("enterprises:application_detail", pk=pk)
     action = {
         "return": services.return_for_revision,
@@ -401,7 +404,7 @@ def application_override(request, pk):
         )
         messages.success(request, "人工认定结论已保存。")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect("enterprises:application_detail", pk=pk)
 
 
@@ -414,7 +417,7 @@ def application_scores(request, pk):
         services.set_scores(application, scores=form.cleaned_data, by=request.user)
         messages.success(request, "审核评分已保存，预审结果已更新。")
     elif form is not None:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect("enterprises:application_detail", pk=pk)
 
 
@@ -553,5 +556,5 @@ def enterprise_invite(request, pk):
                 f"已邀请 {form.cleaned_data['username']}，设置密码的链接（3 天内有效）：{link}",
             )
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect("enterprises:detail", pk=pk)

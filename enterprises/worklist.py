@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from kejiju.choices import Role
@@ -22,17 +23,20 @@ def items(user) -> list[WorkItem]:
             ),
         ]
     if user.role == Role.ENTERPRISE:
-        mine = Application.objects.visible_to(user)
+        counts = Application.objects.visible_to(user).aggregate(
+            returned=Count("pk", filter=Q(status=ApplicationStatus.RETURNED)),
+            drafts=Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
+        )
         return [
             WorkItem(
                 "被退回修改的认定申报",
-                mine.filter(status=ApplicationStatus.RETURNED).count(),
+                counts["returned"],
                 reverse("enterprises:my_applications"),
                 urgent=True,
             ),
             WorkItem(
                 "尚未提交的申报草稿",
-                mine.filter(status=ApplicationStatus.DRAFT).count(),
+                counts["drafts"],
                 reverse("enterprises:my_applications"),
             ),
         ]

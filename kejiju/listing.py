@@ -35,8 +35,13 @@ class FilteredListView(RoleRequiredMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
+        # The rows the page shows: with ``strict = False`` an invalid filter is reported on the
+        # page and the valid ones still apply (FilterView.get).
         filterset = self.get_filterset(self.get_filterset_class())
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            queryset = filterset.qs
+        else:
+            queryset = filterset.queryset.none()
         resource = self.export_resource()
         stamp = timezone.localtime().strftime("%Y%m%d")
         filename = f"{self.export_title or resource.title}{stamp}.xlsx"
@@ -47,8 +52,13 @@ class FilteredListView(RoleRequiredMixin, FilterView):
         context["page_sizes"] = PAGE_SIZES
         context["page"] = context.get("page_obj")
         if self.may_export():
-            query = self.request.GET.copy()
-            query["export"] = "xlsx"
-            query.pop("page", None)
-            context["export_query"] = query
+            context["export_query"] = export_query(self.request)
         return context
+
+
+def export_query(request):
+    """The list's query string asking for the Excel file of every filtered row (not one page)."""
+    query = request.GET.copy()
+    query["export"] = "xlsx"
+    query.pop("page", None)
+    return query

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from .audit import record
 from .choices import AuditAction, Role
 from .imports.exporting import table_response
+from .listing import export_query
 from .models import AuditEvent
 from .permissions import BUREAU, role_required
 from .queue import broker_status
@@ -138,13 +139,10 @@ def audit_log(request):
     if request.GET.get("export") == "xlsx":
         return _audit_export(events.qs[:AUDIT_EXPORT_LIMIT])
     page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
-    export_query = request.GET.copy()
-    export_query["export"] = "xlsx"
-    export_query.pop("page", None)
     return render(
         request,
         "kejiju/audit_log.html",
-        {"filter": events, "page": page, "export_query": export_query},
+        {"filter": events, "page": page, "export_query": export_query(request)},
     )
 
 

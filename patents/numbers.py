@@ -8,6 +8,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import cycle
 
 from .choices import PatentType
 
@@ -44,7 +45,7 @@ class ApplicationNumber:
 
 
 def check_character(body: str) -> str:
-    total = sum(map(operator.mul, map(int, body), _WEIGHTS * 2))
+    total = sum(map(operator.mul, map(int, body), cycle(_WEIGHTS)))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 

@@ -61,6 +61,15 @@ def test_export_writes_every_filtered_row_in_the_import_layout(clerk, layout, ur
     assert any(search in str(cell) for cell in exported[1])
 
 
+def test_an_invalid_filter_exports_the_rows_the_page_shows(clerk):
+    imported("patents")
+    params = {"q": "防松螺母1", "filed_year": "去年"}
+    page = clerk.get(reverse("patents:list"), params)
+    assert page.context["filter"].errors and len(page.context["page"].object_list) == 1
+    exported = sheet_rows(clerk.get(reverse("patents:list"), {**params, "export": "xlsx"}))
+    assert len(exported) == 2 and "一种防松螺母1" in exported[1]
+
+
 @pytest.mark.parametrize("layout, url, search", LISTS)
 def test_an_exported_list_imports_back_unchanged(clerk, layout, url, search):
     imported(layout)

@@ -287,6 +287,30 @@ def test_withdraw_before_review(client, owner):
     assert application.transitions.last().comment == "企业撤回"
 
 
+def test_attachments_are_frozen_while_submitted_and_open_again_when_withdrawn(client, owner):
+    client.force_login(owner)
+    application = create_application(client)
+    add = reverse("enterprises:attachment_add", args=[application.pk])
+    client.post(add, {"description": "营业执照", "file": pdf()})
+    attachment = Attachment.objects.get()
+    client.post(reverse("enterprises:application_submit", args=[application.pk]))
+
+    response = client.post(add, {"description": "审计报告", "file": pdf("审计报告.pdf")})
+    assert response.status_code == 400 and "不能再上传材料" in response.content.decode()
+    response = client.post(
+        reverse("enterprises:attachment_delete", args=[attachment.pk]), follow=True
+    )
+    assert "不能删除材料" in response.content.decode()
+    assert list(Attachment.objects.all()) == [attachment]
+
+    client.post(reverse("enterprises:application_withdraw", args=[application.pk]))
+    assert (
+        client.post(add, {"description": "审计报告", "file": pdf("审计报告.pdf")}).status_code
+        == 302
+    )
+    assert Attachment.objects.count() == 2
+
+
 def test_staff_override_needs_a_reason_and_is_recorded(client, owner, staff):
     client.force_login(owner)
     application = create_application(client, st_staff="5")

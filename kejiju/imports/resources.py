@@ -78,8 +78,7 @@ def _number_limit(model_field) -> int | Decimal | None:
         return Decimal(10) ** whole - Decimal(1).scaleb(-model_field.decimal_places)
     if isinstance(model_field, models.IntegerField):
         ranges = BaseDatabaseOperations.integer_field_ranges
-        low, high = ranges.get(model_field.get_internal_type(), (None, None))
-        return high
+        return ranges.get(model_field.get_internal_type(), (None, None))[1]
     return None
 
 

@@ -217,3 +217,22 @@ def test_dispute_detail_with_history(login, users):
         .status_code
         == 403
     )
+
+
+def test_unfiltered_register_shows_the_estimated_count(login, users, register, monkeypatch):
+    from django.db import connection
+
+    from patents import pagination
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the estimate is PostgreSQL's row statistics")
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE patents_patent")
+    client = login(users[Role.STAFF])
+    response = client.get(reverse("patents:list"))
+    paginator = response.context["page"].paginator
+    assert paginator.estimated and paginator.count == len(register)
+    assert f"共约 {len(register)} 条" in response.content.decode()
+    filtered = client.get(reverse("patents:list"), {"filed_year": 2023}).context["page"]
+    assert not filtered.paginator.estimated and filtered.paginator.count == len(register)
