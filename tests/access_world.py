@@ -9,6 +9,7 @@ rolled back when the module is done; each test runs in a savepoint of its own on
 
 import datetime as dt
 import io
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -21,9 +22,9 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from enterprises.tests.factories import PDF_BYTES, pdf
 from kejiju.choices import Role, Section
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "Kejiju-matrix-2026!"
 
 
@@ -31,7 +32,7 @@ def pdf_upload(name: str) -> SimpleUploadedFile:
     """A small valid PDF upload, already inspected as the attachment forms do."""
     from kejiju.uploads import inspect
 
-    upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    upload = pdf(name)
     upload.inspected = inspect(upload)
     upload.seek(0)
     return upload
@@ -56,21 +57,103 @@ def make_account(role: str, username: str, **extra):
     return user
 
 
+def session_key(user) -> str:
+    """The key of a fresh session logged in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def hnte_applications(*, enterprise, by) -> tuple:
+    """(draft, its attachment, submitted): two high-tech applications of ``enterprise``."""
+    from enterprises import services as enterprise_services
+    from enterprises.forms import HNTEForm
+    from enterprises.tests.factories import hnte_post
+
+    form = HNTEForm(hnte_post())
+    assert form.is_valid(), form.errors
+
+    def application():
+        return enterprise_services.save_application(
+            enterprise=enterprise,
+            kind="hnte",
+            year=2024,
+            figures=form.figures(),
+            recognition="first",
+            by=by,
+        )
+
+    draft = application()
+    attachment = enterprise_services.add_attachment(
+        draft, file=pdf_upload("营业执照.pdf"), description="营业执照", by=by
+    )
+    submitted = application()
+    enterprise_services.submit(submitted, by=by)
+    return draft, attachment, submitted
+
+
+def open_call(*, title: str, by):
+    """An industrial call open from ten days ago to ten days ahead, with a PDF template."""
+    from kejiju.models import PlanCategory
+    from projects.models import Call
+
+    now = timezone.now()
+    call = Call.objects.create(
+        category=PlanCategory.objects.get(code="industrial"),
+        year=now.year,
+        title=title,
+        text="各有关单位：现组织申报。",
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=10),
+        budget_cap=Decimal("100"),
+        max_request=Decimal("60"),
+        max_per_enterprise=2,
+        created_by=by,
+    )
+    call.template_name = "申报书模板.pdf"
+    call.template_type = "application/pdf"
+    call.template_file.save("calls/template.pdf", ContentFile(PDF_BYTES), save=True)
+    return call
+
+
+def project_under_review(*, call, enterprise, name: str, specialty, owner, staff):
+    """A project filed by ``owner`` with its application form, passed by ``staff``'s formal
+    review, and under expert review by a panel of 3 + 1 drawn from ``specialty``."""
+    from experts import services as expert_services
+    from projects import services as project_services
+
+    project = project_services.file_application(
+        call=call,
+        enterprise=enterprise,
+        name=name,
+        summary="研发新一代电机控制器。",
+        budget=project_services.Budget(
+            total=Decimal("100"), self_raised=Decimal("60"), requested=Decimal("40")
+        ),
+        documents={"申报书": pdf_upload("申报书.pdf")},
+        by=owner,
+    )
+    project_services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
+    return project_services.start_expert_review(
+        project=project,
+        criteria=expert_services.Criteria(specialties=[specialty.pk], main=3, backups=1),
+        supervisor="纪检组 陈监督",
+        by=staff,
+    )
+
+
 def build_world() -> dict:
     """Every object the URL configuration can point at, keyed by the names the matrix uses."""
     from enterprises import services as enterprise_services
-    from enterprises.forms import HNTEForm
     from enterprises.models import Enterprise
-    from enterprises.tests.factories import hnte_post
     from experts import services as expert_services
     from experts.models import Expert, ExpertSpecialty, Specialty
     from kejiju.codes import make_credit_code
     from kejiju.imports.models import ImportJob
-    from kejiju.models import PlanCategory, Town
+    from kejiju.models import Town
     from patents.models import DisputeCase, IPActivity
     from patents.tests.factories import make_patent
     from projects import services as project_services
-    from projects.models import Call
     from reports.models import (
         Honour,
         IndicatorSnapshot,
@@ -129,25 +212,9 @@ def build_world() -> dict:
     staff, owner = actors["staff"], actors["owner"]
 
     # enterprises: a draft and a submitted application with an attachment, an account request
-    form = HNTEForm(hnte_post())
-    assert form.is_valid(), form.errors
-
-    def application():
-        return enterprise_services.save_application(
-            enterprise=owner_enterprise,
-            kind="hnte",
-            year=2024,
-            figures=form.figures(),
-            recognition="first",
-            by=owner,
-        )
-
-    w["application"] = application()
-    w["attachment"] = enterprise_services.add_attachment(
-        w["application"], file=pdf_upload("营业执照.pdf"), description="营业执照", by=owner
+    w["application"], w["attachment"], w["submitted"] = hnte_applications(
+        enterprise=owner_enterprise, by=owner
     )
-    w["submitted"] = application()
-    enterprise_services.submit(w["submitted"], by=owner)
     w["account_request"] = enterprise_services.request_account(
         credit_code=make_credit_code(9103),
         password=PASSWORD,
@@ -163,39 +230,15 @@ def build_world() -> dict:
 
     # projects: an open call with a template, one application under expert review
     now = timezone.now()
-    call = Call.objects.create(
-        category=PlanCategory.objects.get(code="industrial"),
-        year=now.year,
-        title=f"关于组织申报{now.year}年度矩阵测试项目的通知",
-        text="各有关单位：现组织申报。",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=10),
-        budget_cap=Decimal("100"),
-        max_request=Decimal("60"),
-        max_per_enterprise=2,
-        created_by=staff,
-    )
-    call.template_name = "申报书模板.pdf"
-    call.template_type = "application/pdf"
-    call.template_file.save("calls/template.pdf", ContentFile(PDF_BYTES), save=True)
+    call = open_call(title=f"关于组织申报{now.year}年度矩阵测试项目的通知", by=staff)
     w["call"] = call
-    project = project_services.file_application(
+    project = project_under_review(
         call=call,
         enterprise=owner_enterprise,
         name="矩阵电机控制器研发",
-        summary="研发新一代电机控制器。",
-        budget=project_services.Budget(
-            total=Decimal("100"), self_raised=Decimal("60"), requested=Decimal("40")
-        ),
-        documents={"申报书": pdf_upload("申报书.pdf")},
-        by=owner,
-    )
-    project_services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
-    project = project_services.start_expert_review(
-        project=project,
-        criteria=expert_services.Criteria(specialties=[specialty.pk], main=3, backups=1),
-        supervisor="纪检组 陈监督",
-        by=staff,
+        specialty=specialty,
+        owner=owner,
+        staff=staff,
     )
     w["project"] = project
     returned = project_services.file_application(
@@ -290,10 +333,9 @@ def build_world() -> dict:
     return w
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, built once per module and rolled back at its end."""
-    media = tmp_path_factory.mktemp("matrix-media")
+@contextmanager
+def rolled_back(django_db_blocker, media):
+    """A module's transaction, rolled back at its end, with uploads kept under ``media``."""
     with (
         override_settings(
             MEDIA_ROOT=media,
@@ -302,8 +344,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        yield build_world()
+        yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module and rolled back at its end."""
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("matrix-media")):
+        yield build_world()
 
 
 # Rows these tables gain on any request, whoever makes it: the audit trail, sessions, and the
@@ -336,13 +385,8 @@ def fingerprint() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def sessions(world, django_db_blocker):
     """A session key per logged-in actor, made once: each test sends it in a fresh client."""
-    keys = {}
     with django_db_blocker.unblock():
-        for actor, user in world["actors"].items():
-            client = Client()
-            client.force_login(user)
-            keys[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return keys
+        return {actor: session_key(user) for actor, user in world["actors"].items()}
 
 
 def client_for(sessions: dict, actor: str, **options) -> Client:

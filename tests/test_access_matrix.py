@@ -27,6 +27,7 @@ from tests.access_world import (
     fingerprint,
     make_account,
     portal_patterns,
+    session_key,
     takes_post,
     url_of,
 )
@@ -149,9 +150,7 @@ def superuser(world, django_db_blocker):
     """A superuser and their session key."""
     with django_db_blocker.unblock():
         user = make_account("admin", "matrix-root", is_superuser=True)
-        client = Client()
-        client.force_login(user)
-        return user, client.cookies[settings.SESSION_COOKIE_NAME].value
+        return user, session_key(user)
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from tests.access_world import (
     fingerprint,
     make_account,
     portal_patterns,
+    session_key,
     takes_post,
     url_of,
 )
@@ -101,12 +102,8 @@ REGISTERED = sorted(
 
 @pytest.fixture(scope="module")
 def superuser_session(world, django_db_blocker):
-    from django.test import Client
-
     with django_db_blocker.unblock():
-        client = Client()
-        client.force_login(make_account("admin", "csrf-root", is_superuser=True))
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
+        return session_key(make_account("admin", "csrf-root", is_superuser=True))
 
 
 @pytest.mark.django_db

@@ -24,13 +24,20 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import models, transaction
-from django.test import Client, override_settings
+from django.db import models
+from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from kejiju.choices import Role, Section
-from tests.access_world import PDF_BYTES, jpeg_upload, pdf_upload
+from kejiju.choices import Role
+from tests.access_world import (
+    hnte_applications,
+    jpeg_upload,
+    make_account,
+    open_call,
+    project_under_review,
+    rolled_back,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,20 +168,12 @@ def plant() -> dict[int, str]:
 
 
 def account(role: str, username: str, **extra):
-    from kejiju.models import User
-
-    if role == Role.STAFF:
-        extra.setdefault("section", Section.HIGH_TECH)
-    user = User(username=username, role=role, first_name="用户", **extra)
-    user.set_unusable_password()
-    user.save()
-    return user
+    return make_account(role, username, first_name="用户", **extra)
 
 
 def build_world() -> dict:
     """Records of every kind a page shows, made through the apps' services where they exist."""
     from enterprises import services as enterprise_services
-    from enterprises.forms import HNTEForm
     from enterprises.models import (
         Enterprise,
         InnovationPlatform,
@@ -182,19 +181,16 @@ def build_world() -> dict:
         Qualification,
         RDInstitution,
     )
-    from enterprises.tests.factories import hnte_post
     from experts import services as expert_services
     from experts.models import DrawExclusion, Expert, ExpertSpecialty, Relation, Specialty
     from kejiju.audit import record as audit
     from kejiju.codes import make_credit_code
     from kejiju.imports.models import ImportJob
-    from kejiju.models import CalendarDay, PlanCategory, Town
+    from kejiju.models import CalendarDay, Town
     from patents.models import DisputeCase, IPActivity
     from patents.tests.factories import make_patent
-    from projects import services as project_services
     from projects.models import (
         AuctionDeal,
-        Call,
         Commissioner,
         Disbursement,
         FinancialAudit,
@@ -280,26 +276,7 @@ def build_world() -> dict:
     }
     owner = actors["enterprise"]
 
-    form = HNTEForm(hnte_post())
-    assert form.is_valid(), form.errors
-
-    def application():
-        return enterprise_services.save_application(
-            enterprise=enterprise,
-            kind="hnte",
-            year=2024,
-            figures=form.figures(),
-            recognition="first",
-            by=owner,
-        )
-
-    draft = application()
-    enterprise_services.add_attachment(
-        draft, file=pdf_upload("营业执照.pdf"), description="营业执照", by=owner
-    )
-    submitted = application()
-    enterprise_services.submit(submitted, by=owner)
-    w["application"] = submitted
+    _, _, w["application"] = hnte_applications(enterprise=enterprise, by=owner)
     declined = enterprise_services.request_account(
         credit_code=make_credit_code(9304),
         password="Kejiju-xss-2026!",
@@ -322,38 +299,13 @@ def build_world() -> dict:
         username="xss-applicant",
     )
 
-    call = Call.objects.create(
-        category=PlanCategory.objects.get(code="industrial"),
-        year=now.year,
-        title="关于组织申报样例项目的通知",
-        text="各有关单位：现组织申报。",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=10),
-        budget_cap=Decimal("100"),
-        max_request=Decimal("60"),
-        max_per_enterprise=2,
-        created_by=staff,
-    )
-    call.template_name = "申报书模板.pdf"
-    call.template_type = "application/pdf"
-    call.template_file.save("calls/template.pdf", ContentFile(PDF_BYTES), save=True)
-    project = project_services.file_application(
-        call=call,
+    project = project_under_review(
+        call=open_call(title="关于组织申报样例项目的通知", by=staff),
         enterprise=enterprise,
         name="样例电机控制器研发",
-        summary="研发新一代电机控制器。",
-        budget=project_services.Budget(
-            total=Decimal("100"), self_raised=Decimal("60"), requested=Decimal("40")
-        ),
-        documents={"申报书": pdf_upload("申报书.pdf")},
-        by=owner,
-    )
-    project_services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
-    project = project_services.start_expert_review(
-        project=project,
-        criteria=expert_services.Criteria(specialties=[specialty.pk], main=3, backups=1),
-        supervisor="纪检组 陈监督",
-        by=staff,
+        specialty=specialty,
+        owner=owner,
+        staff=staff,
     )
     member = expert_services.active_panel(project.draw)[0]
     by_expert = {u.expert_id: u for u in expert_users}
@@ -545,14 +497,8 @@ def build_world() -> dict:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("xss-media")
-    with (
-        override_settings(MEDIA_ROOT=media),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("xss-media")):
         yield build_world()
-        transaction.set_rollback(True)
 
 
 # ---- the crawl -------------------------------------------------------------------------------
