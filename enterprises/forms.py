@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 
 from kejiju.codes import credit_code_error, normalize_credit_code
+from kejiju.forms import BootstrapMixin
 from kejiju.models import TechField, Town, User
 from kejiju.uploads import AttachmentField
 
@@ -13,19 +14,6 @@ from .choices import RecognitionKind, Verdict
 from .models import AccountRequest, Enterprise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 def money(label: str, required: bool = True, **kwargs) -> forms.DecimalField:

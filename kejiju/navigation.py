@@ -2,10 +2,11 @@
 shown to each role only where it may go."""
 
 from dataclasses import dataclass
-from importlib import import_module
+from functools import cache
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -23,23 +24,10 @@ class MenuItem:
             return None
 
 
-_items: list[MenuItem] | None = None
-
-
+@cache
 def all_items() -> list[MenuItem]:
-    global _items
-    if _items is None:
-        found: list[MenuItem] = []
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.menu")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.menu":
-                    raise
-                continue
-            found.extend(getattr(module, "MENU", []))
-        _items = sorted(found, key=lambda item: (item.order, item.label))
-    return _items
+    found = [item for _, module in app_modules("menu") for item in getattr(module, "MENU", [])]
+    return sorted(found, key=lambda item: (item.order, item.label))
 
 
 def menu_for(user) -> list[dict]:

@@ -1,5 +1,7 @@
 from django import forms
 
+from kejiju.forms import BootstrapMixin
+
 from .models import Honour, NarrativeParagraph, YearTarget
 from .registry import all_indicators
 
@@ -8,15 +10,6 @@ def indicator_choices() -> list[tuple[str, str]]:
     return [("", "（不对应统计指标）")] + [
         (i.key, f"{i.label}（{i.unit}） · {i.key}") for i in all_indicators()
     ]
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class YearTargetForm(BootstrapMixin, forms.ModelForm):

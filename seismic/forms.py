@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from kejiju import uploads
+from kejiju.forms import BootstrapMixin
 from kejiju.models import Town
 from kejiju.uploads import AttachmentField
 
@@ -29,19 +30,6 @@ CHECKLIST_ITEMS = [
     "应急避难场所标识清晰",
     "建筑抗震设防符合要求",
 ]
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class ActivityForm(BootstrapMixin, forms.ModelForm):

@@ -1,9 +1,7 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from kejiju import demo
+from kejiju.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -15,15 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins=False, **options):
         # Each app's demo.py has load(); the platform's accounts come last, after the
         # enterprises and experts they link to.
-        for config in apps.get_app_configs():
-            if config.name == "kejiju":
-                continue
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for config, module in app_modules("demo", platform=False):
             module.load()
             self.stdout.write(f"已载入演示数据：{config.verbose_name}")
         passwords = demo.load()
