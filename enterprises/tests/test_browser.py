@@ -169,7 +169,10 @@ def test_register_activate_apply_return_revise_approve(
     browser.get(f"{url}/enterprises/applications/{application.pk}/")
     timeline = browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]")
     shot(browser, "6-approved")
-    timeline.screenshot(str(ARTIFACTS / "enterprises-7-timeline.png"))
+    # A viewport shot, not timeline.screenshot(): after an element screenshot headless Chromium
+    # returns blank pages for every later screenshot of the session.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", timeline)
+    shot(browser, "7-timeline")
     text = timeline.text
     for step in (
         "草稿 → 已提交",
