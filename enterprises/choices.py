@@ -1,5 +1,7 @@
 from django.db import models
 
+from kejiju.choices import Level
+
 
 class QualificationType(models.TextChoices):
     HNTE = "hnte", "高新技术企业"
@@ -12,6 +14,56 @@ class QualificationType(models.TextChoices):
 class RecognitionKind(models.TextChoices):
     FIRST = "first", "首次认定"
     RENEWAL = "renewal", "重新认定"
+
+
+# Labels clerks and provincial lists write for these vocabularies (compared after NFKC and
+# without spaces), declared once here and used by the spreadsheet layouts.
+QUALIFICATION_TYPE_ALIASES = {
+    "高企": QualificationType.HNTE,
+    "国家高新技术企业": QualificationType.HNTE,
+    "国家级高新技术企业": QualificationType.HNTE,
+    "科小": QualificationType.TECH_SME,
+    "科技型中小企业(入库)": QualificationType.TECH_SME,
+    "省科技型中小企业": QualificationType.TECH_SME,
+    "浙江省科技型中小企业": QualificationType.TECH_SME,
+    "国家科技型中小企业": QualificationType.TECH_SME,
+    "市科技型企业": QualificationType.TECH_ENTERPRISE,
+    "创新型百强企业": QualificationType.TOP100,
+    "百强企业": QualificationType.TOP100,
+    "专利示范": QualificationType.PATENT_DEMO,
+}
+# A type label that says its level: 省科技型中小企业 is 科技型中小企业 at 省级.
+QUALIFICATION_LEVELS = {
+    "国家高新技术企业": Level.NATIONAL,
+    "国家级高新技术企业": Level.NATIONAL,
+    "省科技型中小企业": Level.PROVINCIAL,
+    "浙江省科技型中小企业": Level.PROVINCIAL,
+    "国家科技型中小企业": Level.NATIONAL,
+    "市科技型企业": Level.CITY,
+}
+LEVEL_ALIASES = {
+    "国家": Level.NATIONAL,
+    "国家级别": Level.NATIONAL,
+    "部级": Level.NATIONAL,
+    "省": Level.PROVINCIAL,
+    "省级别": Level.PROVINCIAL,
+    "市": Level.CITY,
+    "地市级": Level.CITY,
+    "县": Level.COUNTY,
+    "区": Level.COUNTY,
+    "县区级": Level.COUNTY,
+    "区级": Level.COUNTY,
+    "县(区)级": Level.COUNTY,
+}
+RECOGNITION_ALIASES = {
+    "首次": RecognitionKind.FIRST,
+    "新认定": RecognitionKind.FIRST,
+    "初次认定": RecognitionKind.FIRST,
+    "重新": RecognitionKind.RENEWAL,
+    "复审": RecognitionKind.RENEWAL,
+    "复审认定": RecognitionKind.RENEWAL,
+    "再认定": RecognitionKind.RENEWAL,
+}
 
 
 class InstitutionType(models.TextChoices):

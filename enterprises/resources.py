@@ -9,17 +9,28 @@ from kejiju.choices import Level
 from kejiju.codes import credit_code_error, normalize_credit_code
 from kejiju.imports import LayoutResource
 from kejiju.imports.lookups import NameLookupWidget
+from kejiju.imports.table import compact
 from kejiju.imports.widgets import (
     ChoiceWidget,
+    CodeTextWidget,
     DateWidget,
     DecimalWidget,
     IntegerWidget,
+    PhoneWidget,
     TextWidget,
-    text,
+    code_text,
 )
 from kejiju.models import TechField, Town
 
-from .choices import InstitutionType, QualificationType, RecognitionKind
+from .choices import (
+    LEVEL_ALIASES,
+    QUALIFICATION_LEVELS,
+    QUALIFICATION_TYPE_ALIASES,
+    RECOGNITION_ALIASES,
+    InstitutionType,
+    QualificationType,
+    RecognitionKind,
+)
 from .models import Enterprise, Qualification, RDInstitution
 
 
@@ -28,7 +39,7 @@ class CodeWidget(Widget):
     knows the legacy codes staff have accepted with a recorded reason."""
 
     def clean(self, value, row=None, **kwargs):
-        return normalize_credit_code(text(value))
+        return normalize_credit_code(code_text(value))
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
@@ -51,7 +62,7 @@ class EnterpriseByCodeWidget(Widget):
             self._by_pk[pk] = code
 
     def clean(self, value, row=None, **kwargs):
-        code = normalize_credit_code(text(value))
+        code = normalize_credit_code(code_text(value))
         if self._by_code is None:
             self._load()
         if code in self._by_code:
@@ -76,7 +87,9 @@ def check_enterprise_name(values: dict, errors, column: str = "企业名称") ->
         return
     actual = Enterprise.objects.filter(pk=values["enterprise_id"]).values_list("name", flat=True)
     actual = actual.first()
-    if actual and stated != actual:
+    # Compared as NFKC without spaces: （） and (), full-width letters and stray spaces are the
+    # same name.
+    if actual and compact(stated) != compact(actual):
         errors.add(column, f"与企业名录中该代码的企业名称「{actual}」不一致")
 
 
@@ -84,6 +97,18 @@ class EnterpriseResource(LayoutResource):
     layout = "enterprises"
     title = "企业名录"
     required_columns = ("统一社会信用代码", "企业名称", "所属镇街")
+    column_aliases = {
+        "统一社会信用代码": ("社会信用代码", "信用代码", "统一代码", "纳税人识别号"),
+        "企业名称": ("单位名称", "名称", "企业全称"),
+        "所属镇街": ("镇街", "所属乡镇", "乡镇", "乡镇(街道)", "所在镇街", "镇(街道)", "所属街道"),
+        "行业类别": ("所属行业", "行业", "国民经济行业"),
+        "技术领域": ("所属技术领域", "高新技术领域", "所属高新技术领域"),
+        "成立日期": ("成立时间", "注册日期", "注册时间", "成立年月"),
+        "注册资本(万元)": ("注册资金", "注册资金(万元)"),
+        "从业人数": ("从业人员", "从业人员数", "职工人数", "员工人数", "职工总数"),
+        "联系人": ("企业联系人",),
+        "联系电话": ("电话", "联系方式", "联系人电话", "手机"),
+    }
 
     credit_code = Field("credit_code", "统一社会信用代码", widget=CodeWidget())
     name = Field("name", "企业名称", widget=TextWidget())
@@ -94,7 +119,7 @@ class EnterpriseResource(LayoutResource):
     registered_capital = Field("registered_capital", "注册资本(万元)", widget=DecimalWidget())
     staff_count = Field("staff_count", "从业人数", widget=IntegerWidget(minimum=0))
     contact = Field("contact", "联系人", widget=TextWidget())
-    phone = Field("phone", "联系电话", widget=TextWidget())
+    phone = Field("phone", "联系电话", widget=PhoneWidget())
 
     class Meta:
         model = Enterprise
@@ -138,21 +163,34 @@ class QualificationResource(LayoutResource):
     layout = "qualifications"
     title = "企业资质"
     required_columns = ("统一社会信用代码", "资质类型", "级别", "认定日期")
+    derived_columns = ("级别",)  # 省科技型中小企业 says its level
+    column_aliases = {
+        "统一社会信用代码": ("社会信用代码", "信用代码", "统一代码"),
+        "企业名称": ("单位名称", "名称"),
+        "资质类型": ("资质", "资质名称", "类型", "企业类型"),
+        "级别": ("认定级别", "等级", "层级"),
+        "认定类型": ("认定方式", "首次/重新认定"),
+        "证书编号": ("证书号", "证书号码"),
+        "认定日期": ("认定时间", "发证日期", "发证时间", "批准日期"),
+        "有效期至": ("有效期", "有效期截止", "有效期限", "到期日期", "有效截止日期"),
+    }
 
     enterprise = Field("enterprise_id", "统一社会信用代码", widget=EnterpriseByCodeWidget())
     enterprise_name = Field("enterprise__name", "企业名称", widget=TextWidget(), readonly=False)
-    kind = Field("kind", "资质类型", widget=ChoiceWidget(QualificationType))
-    level = Field("level", "级别", widget=ChoiceWidget(Level))
+    kind = Field(
+        "kind",
+        "资质类型",
+        widget=ChoiceWidget(QualificationType, aliases=QUALIFICATION_TYPE_ALIASES),
+    )
+    level = Field("level", "级别", widget=ChoiceWidget(Level, aliases=LEVEL_ALIASES))
     recognition = Field(
         "recognition",
         "认定类型",
         widget=ChoiceWidget(
-            RecognitionKind,
-            default=RecognitionKind.FIRST,
-            aliases={"复审": RecognitionKind.RENEWAL},
+            RecognitionKind, default=RecognitionKind.FIRST, aliases=RECOGNITION_ALIASES
         ),
     )
-    certificate_no = Field("certificate_no", "证书编号", widget=TextWidget())
+    certificate_no = Field("certificate_no", "证书编号", widget=CodeTextWidget())
     recognized_on = Field("recognized_on", "认定日期", widget=DateWidget())
     valid_until = Field("valid_until", "有效期至", widget=DateWidget())
 
@@ -174,6 +212,20 @@ class QualificationResource(LayoutResource):
     def prepare(self) -> None:
         self.fields["enterprise"].widget.reset()
 
+    def derive(self, values, raw, errors) -> None:
+        implied = QUALIFICATION_LEVELS.get(compact(raw.get("资质类型") or ""))
+        stated = values.get("level")
+        if implied and stated and stated != implied:
+            errors.add(
+                "级别",
+                f"资质类型「{raw.get('资质类型')}」表示{Level(implied).label}，"
+                f"与填写的「{Level(stated).label}」不符",
+            )
+        elif implied:
+            values["level"] = implied
+        elif not stated:
+            errors.add("级别", "必填，不能为空")
+
     def clean_values(self, values, raw, errors) -> None:
         check_enterprise_name(values, errors)
         recognized, valid = values.get("recognized_on"), values.get("valid_until")
@@ -187,11 +239,18 @@ class RDInstitutionResource(LayoutResource):
     layout = "rd_institutions"
     title = "研发机构"
     required_columns = ("统一社会信用代码", "机构名称", "机构类型", "级别", "认定日期")
+    column_aliases = {
+        "统一社会信用代码": ("社会信用代码", "信用代码", "依托单位统一社会信用代码"),
+        "机构名称": ("研发机构名称", "名称"),
+        "机构类型": ("类型", "研发机构类型"),
+        "级别": ("认定级别", "等级"),
+        "认定日期": ("认定时间", "批准日期", "认定年份"),
+    }
 
     enterprise = Field("enterprise_id", "统一社会信用代码", widget=EnterpriseByCodeWidget())
     name = Field("name", "机构名称", widget=TextWidget())
     kind = Field("kind", "机构类型", widget=ChoiceWidget(InstitutionType))
-    level = Field("level", "级别", widget=ChoiceWidget(Level))
+    level = Field("level", "级别", widget=ChoiceWidget(Level, aliases=LEVEL_ALIASES))
     recognized_on = Field("recognized_on", "认定日期", widget=DateWidget())
 
     class Meta:

@@ -19,6 +19,42 @@ class Gender(models.TextChoices):
     FEMALE = "female", "女"
 
 
+# Labels clerks write for these vocabularies (compared after NFKC and without spaces).
+TITLE_ALIASES = {
+    "正高": Title.SENIOR,
+    "教授": Title.SENIOR,
+    "研究员": Title.SENIOR,
+    "教授级高工": Title.SENIOR,
+    "教授级高级工程师": Title.SENIOR,
+    "正高级工程师": Title.SENIOR,
+    "主任医师": Title.SENIOR,
+    "副高": Title.ASSOCIATE,
+    "副教授": Title.ASSOCIATE,
+    "副研究员": Title.ASSOCIATE,
+    "高级工程师": Title.ASSOCIATE,
+    "高工": Title.ASSOCIATE,
+    "高级经济师": Title.ASSOCIATE,
+    "高级农艺师": Title.ASSOCIATE,
+    "副主任医师": Title.ASSOCIATE,
+    "中级职称": Title.INTERMEDIATE,
+    "工程师": Title.INTERMEDIATE,
+    "讲师": Title.INTERMEDIATE,
+    "助理研究员": Title.INTERMEDIATE,
+    "经济师": Title.INTERMEDIATE,
+    "农艺师": Title.INTERMEDIATE,
+}
+EXPERT_STATUS_ALIASES = {
+    "正常": ExpertStatus.ACTIVE,
+    "有效": ExpertStatus.ACTIVE,
+    "在册": ExpertStatus.ACTIVE,
+    "停用": ExpertStatus.SUSPENDED,
+    "暂停使用": ExpertStatus.SUSPENDED,
+    "出库": ExpertStatus.RETIRED,
+    "已退出": ExpertStatus.RETIRED,
+}
+GENDER_ALIASES = {"男性": Gender.MALE, "女性": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
+
+
 class RelationKind(models.TextChoices):
     EMPLOYMENT = "employment", "任职"
     GOVERNANCE = "governance", "董事/监事/控股"

@@ -23,6 +23,51 @@ class ContractType(models.TextChoices):
     SERVICE = "service", "技术服务"
 
 
+# Labels clerks and the provincial systems write for these vocabularies (compared after NFKC and
+# without spaces), declared once here and used by the spreadsheet layouts.
+PROJECT_STATUS_ALIASES = {
+    "申报": ProjectStatus.APPLIED,
+    "已申请": ProjectStatus.APPLIED,
+    "在审": ProjectStatus.APPLIED,
+    "立项": ProjectStatus.APPROVED,
+    "在研": ProjectStatus.APPROVED,
+    "执行中": ProjectStatus.APPROVED,
+    "批准立项": ProjectStatus.APPROVED,
+    "不予立项": ProjectStatus.REJECTED,
+    "未通过": ProjectStatus.REJECTED,
+    "验收": ProjectStatus.ACCEPTED,
+    "通过验收": ProjectStatus.ACCEPTED,
+    "已结题": ProjectStatus.ACCEPTED,
+    "结题": ProjectStatus.ACCEPTED,
+    "终止": ProjectStatus.TERMINATED,
+    "撤销": ProjectStatus.TERMINATED,
+}
+FUNDING_MODE_ALIASES = {
+    "事前": FundingMode.UPFRONT,
+    "前资助": FundingMode.UPFRONT,
+    "事后": FundingMode.POST_SUBSIDY,
+    "后补助": FundingMode.POST_SUBSIDY,
+    "事后奖补": FundingMode.POST_SUBSIDY,
+    "分期": FundingMode.TRANCHES,
+}
+CONTRACT_TYPE_ALIASES = {
+    "开发": ContractType.DEVELOPMENT,
+    "技术开发合同": ContractType.DEVELOPMENT,
+    "委托开发": ContractType.DEVELOPMENT,
+    "合作开发": ContractType.DEVELOPMENT,
+    "转让": ContractType.TRANSFER,
+    "技术转让合同": ContractType.TRANSFER,
+    "专利权转让": ContractType.TRANSFER,
+    "许可": ContractType.LICENSE,
+    "技术许可合同": ContractType.LICENSE,
+    "专利实施许可": ContractType.LICENSE,
+    "咨询": ContractType.CONSULTING,
+    "技术咨询合同": ContractType.CONSULTING,
+    "服务": ContractType.SERVICE,
+    "技术服务合同": ContractType.SERVICE,
+}
+
+
 class Stage(models.TextChoices):
     """Where an application or project is in the lifecycle of DOMAIN.md §7."""
 

@@ -15,6 +15,32 @@ class ThemeDay(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# Labels clerks write for these vocabularies (compared after NFKC and without spaces).
+ACTIVITY_KIND_ALIASES = {
+    "宣传活动": ActivityKind.PUBLICITY,
+    "科普宣传": ActivityKind.PUBLICITY,
+    "应急演练": ActivityKind.DRILL,
+    "疏散演练": ActivityKind.DRILL,
+    "演习": ActivityKind.DRILL,
+    "培训班": ActivityKind.TRAINING,
+    "讲座活动": ActivityKind.LECTURE,
+    "知识讲座": ActivityKind.LECTURE,
+    "知识竞赛": ActivityKind.COMPETITION,
+}
+THEME_DAY_ALIASES = {
+    "5.12": ThemeDay.MAY_12,
+    "512": ThemeDay.MAY_12,
+    "5·12防灾减灾日": ThemeDay.MAY_12,
+    "防灾减灾日": ThemeDay.MAY_12,
+    "5月12日": ThemeDay.MAY_12,
+    "7.28": ThemeDay.JULY_28,
+    "728": ThemeDay.JULY_28,
+    "7月28日": ThemeDay.JULY_28,
+    "唐山地震纪念日": ThemeDay.JULY_28,
+    "无": ThemeDay.OTHER,
+}
+
+
 class SiteKind(models.TextChoices):
     COMMUNITY = "community", "地震安全示范社区"
     SCHOOL = "school", "防震减灾科普示范学校"

@@ -145,7 +145,7 @@ def test_import_sheet_command_refuses_with_a_chinese_message_and_writes_nothing(
     if isinstance(refused.value, SystemExit):
         assert refused.value.code == 1
         message = errors.getvalue()
-        assert "nothing was written" in message
+        assert "未写入任何数据" in message
     else:
         message = str(refused.value)
     assert case.error in message

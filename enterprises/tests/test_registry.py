@@ -135,11 +135,11 @@ def test_enterprises_bad_row_writes_nothing(tmp_path, capsys):
     assert run("enterprises", path) is not None
     assert not Enterprise.objects.exists()
     err = capsys.readouterr().err
-    assert f"row 8, column 统一社会信用代码: 统一社会信用代码校验位不正确（应为 {GOOD[-1]}）" in err
-    assert "row 8, column 成立日期: 成立日期不能晚于今天" in err
-    assert "row 7, column 所属镇街: 未知的镇街「火星镇」" in err
-    assert "row 7, column 注册资本(万元): 金额不能为负数" in err
-    assert "row 7, column 从业人数: 「很多」不是整数" in err
+    assert f"第 8 行，列「统一社会信用代码」：统一社会信用代码校验位不正确（应为 {GOOD[-1]}）" in err
+    assert "第 8 行，列「成立日期」：成立日期不能晚于今天" in err
+    assert "第 7 行，列「所属镇街」：未知的镇街「火星镇」" in err
+    assert "第 7 行，列「注册资本(万元)」：金额不能为负数" in err
+    assert "第 7 行，列「从业人数」：「很多」不是整数" in err
 
 
 def test_enterprises_reimport_keeps_an_accepted_legacy_code(tmp_path, town):
@@ -190,8 +190,8 @@ def test_qualifications_row_errors(tmp_path, capsys, enterprise):
     assert run("qualifications", path) is not None
     assert not Qualification.objects.exists()
     err = capsys.readouterr().err
-    assert f"row 3, column 统一社会信用代码: 企业名录中没有统一社会信用代码为 {unknown}" in err
-    assert "row 4, column 企业名称: 与企业名录中该代码的企业名称" in err
+    assert f"第 3 行，列「统一社会信用代码」：企业名录中没有统一社会信用代码为 {unknown}" in err
+    assert "第 4 行，列「企业名称」：与企业名录中该代码的企业名称" in err
 
 
 def test_rd_institutions_import(tmp_path, capsys, enterprise):
@@ -207,4 +207,4 @@ def test_rd_institutions_import(tmp_path, capsys, enterprise):
     assert inst.kind == "key_institute" and inst.recognized_on == date(2024, 3, 1)
     path = write(tmp_path, "r.csv", header + f"{code},另一研究院,研究所,省级,2024-03-01\n")
     assert run("rd_institutions", path) is not None
-    assert "row 2, column 机构类型: 「研究所」不是可选的值" in capsys.readouterr().err
+    assert "第 2 行，列「机构类型」：「研究所」不是可选的值" in capsys.readouterr().err

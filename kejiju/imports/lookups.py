@@ -3,7 +3,7 @@
 from django.db import models
 from import_export import widgets
 
-from .widgets import text
+from .widgets import label_key, text
 
 
 class NameLookupWidget(widgets.Widget):
@@ -31,7 +31,7 @@ class NameLookupWidget(widgets.Widget):
         for pk, *names in rows:
             self._by_pk[pk] = str(names[0])
             for name in names:
-                self._by_text.setdefault(str(name).strip(), pk)
+                self._by_text.setdefault(label_key(name), pk)
 
     def clean(self, value, row=None, **kwargs):
         raw = text(value)
@@ -40,7 +40,7 @@ class NameLookupWidget(widgets.Widget):
         if self._by_text is None:
             self._load()
         try:
-            return self._by_text[raw]
+            return self._by_text[label_key(raw)]
         except KeyError:
             raise ValueError(f"未知的{self.label}「{raw}」（须与基础数据中的名称一致）") from None
 

@@ -18,6 +18,7 @@ class ImportJob(models.Model):
     layout = models.CharField("表格格式", max_length=40)
     file = models.FileField("文件", upload_to="imports/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=255)
+    sheet = models.CharField("工作表", max_length=100, blank=True)
     dry_run = models.BooleanField("仅校验", default=False)
     state = models.CharField(
         "状态", max_length=10, choices=State.choices, default=State.QUEUED, db_index=True

@@ -1,25 +1,32 @@
 """The base of every spreadsheet layout (DESIGN.md §3).
 
 A layout is a django-import-export ``ModelResource`` with a ``layout`` name, declared once in
-``<app>/resources.py``. Its fields give the Chinese column names and the cell widgets; its
+``<app>/resources.py``. Its fields give the Chinese column names and the cell widgets, its
+``column_aliases`` the other ways clerks and exports write those names; its
 ``Meta.import_id_fields`` are the natural key. The import itself is done here rather than by
-django-import-export's row-by-row loop, which saves each row separately (a few hundred rows a
-second): every row is validated first, then rows are written in batches, each batch looking up
-its existing instances in one query and using bulk create/update, all inside one transaction.
+django-import-export's row-by-row loop, which saves each row separately: every row is validated
+first (cells, then the row against the record it updates, looked up a batch at a time), then all
+rows are written in one transaction — new rows as one multi-row insert (COPY on PostgreSQL) with
+their history copied by the database, updated rows with bulk_update of the fields that change.
+
+Updating never erases: a blank cell leaves the stored value as it is; ``<清空>`` clears it.
 """
 
+import datetime as dt
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from import_export import resources
 from import_export.results import Error, Result, RowResult
 
 from .errors import RowError, RowErrors, SheetError
-from .reading import Table
+from .table import HeaderMatch, Table, blank, compact, row_ranges
 
 # What a spreadsheet program may start a formula with; tab and carriage return too, because
 # some programs strip them before looking at the next character (OWASP's list for CSV injection).
@@ -35,10 +42,30 @@ def escape_formula(value):
     return value
 
 
-def normalize_header(value: str) -> str:
-    text = str(value or "").strip().replace(" ", "").replace("\u3000", "")
-    text = text.replace("（", "(").replace("）", ")")
-    return text.rstrip("*＊").rstrip("†")
+CLEAR_MARKER = "<清空>"
+# Columns offices add that hold no data of the record: read past, said in the result.
+IGNORED_COLUMNS = ("序号", "序", "No", "No.", "NO")
+
+
+def normalize_header(value) -> str:
+    """A header as it is compared: NFKC (（）→ (), full-width letters), no white space or line
+    breaks, without the * and † marks of the template, case-insensitive."""
+    return compact(value or "").rstrip("*†").casefold()
+
+
+def _base_name(name: str) -> str:
+    """注册资本(万元) → 注册资本: a header without its unit names the same column."""
+    head, _, tail = name.partition("(")
+    return head if tail.endswith(")") and head else ""
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 @dataclass
@@ -54,6 +81,20 @@ class ImportReport:
     preview_headers: list[str] = field(default_factory=list)  # every column of the layout
     preview: list[tuple[str, list]] = field(default_factory=list)  # (new/update/skip, cells)
     error_rows: dict[int, list] = field(default_factory=dict)  # row → cells, for display
+    # Where the table was found and what of the file was not imported, and why.
+    format_name: str = ""
+    sheet: str = ""
+    sheet_reason: str = ""
+    header_row: int = 1
+    title_rows: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
+    unrecognised: list[tuple[int, str, str]] = field(default_factory=list)  # (col, header, hint)
+    ignored: list[tuple[int, str]] = field(default_factory=list)  # 序号 and the like
+    hidden_columns: list[tuple[int, str]] = field(default_factory=list)
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (header in file, column)
+    notes: list[str] = field(default_factory=list)
+    # Updated rows: (row, the record's key as text, [(column, old, new)]).
+    changes: list[tuple[int, str, list[tuple[str, str, str]]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -61,10 +102,72 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "校验通过（未写入）" if self.dry_run else "导入完成"
-        return (
+        text = (
             f"{verb}：共 {self.total} 行，新增 {self.created} 行，"
-            f"更新 {self.updated} 行，无变化 {self.unchanged} 行。"
+            f"更新 {self.updated} 行，无变化 {self.unchanged} 行"
         )
+        if self.skipped:
+            text += f"，跳过 {len(self.skipped)} 行"
+        return text + "。"
+
+    def skipped_by_reason(self) -> list[tuple[str, list[int]]]:
+        groups: dict[str, list[int]] = {}
+        for row, reason in self.skipped:
+            groups.setdefault(reason, []).append(row)
+        return list(groups.items())
+
+    def details(self) -> list[str]:
+        """What was read and what was not, in the words the command, the web page and the job
+        page all use."""
+        lines = []
+        where = f"文件格式：{self.format_name}" if self.format_name else ""
+        if self.sheet:
+            reason = f"（{self.sheet_reason}）" if self.sheet_reason else ""
+            where += f"；读取工作表「{self.sheet}」{reason}"
+        if where:
+            lines.append(f"{where}；第 {self.header_row} 行为列名。")
+        if self.title_rows:
+            lines.append(
+                "标题行（未导入）："
+                + "；".join(f"第 {row} 行「{_short(text)}」" for row, text in self.title_rows)
+            )
+        for reason, rows in self.skipped_by_reason():
+            lines.append(f"第 {row_ranges(rows)} 行为{reason}，已跳过。")
+        for index, header in self.hidden_columns:
+            lines.append(f"第 {column_letter(index)} 列「{header}」为隐藏列，已跳过。")
+        if self.unrecognised:
+            lines.append(
+                "未识别的列（已忽略）："
+                + "；".join(
+                    f"第 {column_letter(i)} 列「{h}」" + (f"（{hint}）" if hint else "")
+                    for i, h, hint in self.unrecognised
+                )
+            )
+        if self.ignored:
+            lines.append(
+                "不导入的列：" + "、".join(f"「{h}」" for _, h in self.ignored) + "（序号列）"
+            )
+        if self.aliases:
+            lines.append(
+                "按常见写法识别的列："
+                + "、".join(f"「{_short(found)}」→「{name}」" for found, name in self.aliases)
+            )
+        lines.extend(self.notes)
+        return lines
+
+    def change_lines(self, limit: int | None = None) -> list[str]:
+        lines = []
+        for row, key, fields in self.changes[:limit]:
+            text = "；".join(
+                f"{name}：{old or '（空）'} → {new or '（空）'}" for name, old, new in fields
+            )
+            lines.append(f"第 {row} 行（{key}）{text}")
+        return lines
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _number_limit(model_field) -> int | Decimal | None:
@@ -99,9 +202,6 @@ def copy_to_history(model, pks: list, history_type: str, *, user=None, reason: s
     """Records the current state of rows ``pks`` in the model's django-simple-history table with
     one INSERT … SELECT per chunk, instead of building a historical instance per row. Returns
     False (and writes nothing) when the history table has extra columns this cannot fill."""
-    from django.db import connection
-    from django.utils import timezone
-
     history = model.history.model
     tracked = [f.column for f in history.tracked_fields]
     columns = {f.column for f in history._meta.concrete_fields}
@@ -127,13 +227,19 @@ def copy_to_history(model, pks: list, history_type: str, *, user=None, reason: s
         ]
     )
     pk_column = qn(model._meta.pk.column)
+    insert = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({target}) "
+        f"SELECT {names}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} "
+    )
+    common = [now, reason, history_type, getattr(user, "pk", None)]
     with connection.cursor() as cursor:
-        for chunk in _chunks(list(pks), 500):
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{insert} WHERE {pk_column} = ANY(%s)", [*common, list(pks)])
+            return True
+        for chunk in _chunks(list(pks), 900):
             cursor.execute(
-                f"INSERT INTO {qn(history._meta.db_table)} ({target}) "
-                f"SELECT {names}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} "
-                f"WHERE {pk_column} IN ({', '.join(['%s'] * len(chunk))})",
-                [now, reason, history_type, getattr(user, "pk", None), *chunk],
+                f"{insert} WHERE {pk_column} IN ({', '.join(['%s'] * len(chunk))})",
+                [*common, *chunk],
             )
     return True
 
@@ -144,10 +250,141 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield batch
 
 
+class FastInsert:
+    """New rows of one model written without model instances: COPY on PostgreSQL, one
+    ``executemany`` on SQLite. Only for models whose fields are all plain values (text, numbers,
+    dates, booleans, foreign keys); ``for_model`` gives None otherwise."""
+
+    PLAIN = (
+        models.CharField,
+        models.TextField,
+        models.IntegerField,
+        models.BooleanField,
+        models.DateField,
+        models.DecimalField,
+        models.ForeignKey,
+    )
+
+    def __init__(self, model, fields):
+        self.model = model
+        self.fields = fields
+        self.attnames = {f.attname for f in fields}
+
+    @classmethod
+    def for_model(cls, model) -> "FastInsert | None":
+        fields = []
+        for f in model._meta.concrete_fields:
+            if f.primary_key and isinstance(f, models.AutoField):
+                continue
+            if not isinstance(f, cls.PLAIN):
+                return None
+            if f.has_default() and callable(f.default) and f.unique:
+                return None
+            fields.append(f)
+        return cls(model, fields)
+
+    def _defaults(self) -> list:
+        now = timezone.now()
+        defaults = []
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                value = now if isinstance(f, models.DateTimeField) else timezone.localdate()
+            else:
+                value = f.get_default()
+            defaults.append(value)
+        return defaults
+
+    def _adapters(self, text: bool) -> list:
+        """Per field, how a value becomes what the database driver (or COPY's text) takes."""
+        adapters = []
+        vendor = connection.vendor
+        for f in self.fields:
+            if isinstance(f, models.DateTimeField | models.DecimalField):
+
+                def adapt(value, f=f):
+                    return f.get_db_prep_save(value, connection)
+
+                adapters.append(adapt)
+            elif isinstance(f, models.DateField) and (text or vendor == "sqlite"):
+                adapters.append(lambda v: v.isoformat() if v is not None else None)
+            else:
+                adapters.append(None)
+        return adapters
+
+    def write(self, rows: list[dict]) -> None:
+        unknown = {k for row in rows for k in row} - self.attnames
+        if unknown:
+            raise TypeError(f"{self.model.__name__} has no fields {sorted(unknown)}")
+        defaults = self._defaults()
+        names = [f.attname for f in self.fields]
+        copy = connection.vendor == "postgresql"
+        adapters = self._adapters(text=copy)
+        plan = list(zip(names, defaults, adapters, strict=True))
+
+        def values(row):
+            out = []
+            for name, default, adapt in plan:
+                value = row.get(name, default)
+                out.append(adapt(value) if adapt is not None and value is not None else value)
+            return out
+
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        with connection.cursor() as cursor:
+            if copy:
+                buffer = io.StringIO()
+                write = buffer.write
+                for row in rows:
+                    write("\t".join(_copy_text(v) for v in values(row)))
+                    write("\n")
+                buffer.seek(0)
+                cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+            else:
+                marks = ", ".join(["%s"] * len(self.fields))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                    [values(row) for row in rows],
+                )
+
+    def pks(self, attribute: str, keys: list) -> list:
+        """Primary keys of the rows just written, by their one-column natural key."""
+        manager = self.model._default_manager
+        if connection.vendor == "postgresql":
+            return list(manager.filter(**{f"{attribute}__in": keys}).values_list("pk", flat=True))
+        pks = []
+        for chunk in _chunks(keys, 900):
+            pks.extend(manager.filter(**{f"{attribute}__in": chunk}).values_list("pk", flat=True))
+        return pks
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 class LayoutResource(resources.ModelResource):
     layout: str = ""  # the name used by ``import_sheet <layout>``
     title: str = ""  # Chinese name of the layout, e.g. 专利
     required_columns: tuple[str, ...] = ()
+    # Other ways a column's header is written (by clerks, by CNIPA and other exports):
+    # {"成立日期": ("成立时间", "注册日期")}. A header without the unit in parentheses also matches
+    # (注册资本 for 注册资本(万元)).
+    column_aliases: dict[str, tuple[str, ...]] = {}
+    # Required columns whose cell may be blank when the layout derives the value (``derive``).
+    derived_columns: tuple[str, ...] = ()
     batch_size: int = 2000
     change_reason: str = "表格导入"
 
@@ -161,8 +398,24 @@ class LayoutResource(resources.ModelResource):
     def prepare(self) -> None:
         """Load lookups (e.g. enterprises by credit code) once, before the rows are read."""
 
+    def derive(self, values: dict, raw: dict, errors: RowErrors) -> None:
+        """Completes a row from its own cells before its key is taken (e.g. a level implied by
+        the type's label)."""
+
     def clean_values(self, values: dict, raw: dict, errors: RowErrors) -> None:
-        """Checks across the cells of one row; may change ``values`` or add errors."""
+        """Checks across the cells of one row; may change ``values`` or add errors. ``values``
+        holds only the cells the row fills; ``self.stored`` is the record the row updates (None
+        for a new one) and ``self.current(values, name)`` the value the record will have."""
+
+    def finish(self, report: "ImportReport", *, dry_run: bool) -> None:
+        """After every row passed, inside the import's transaction (e.g. catalogue entries)."""
+
+    stored = None
+
+    def current(self, values: dict, attribute: str):
+        if attribute in values:
+            return values[attribute]
+        return getattr(self.stored, attribute, None) if self.stored is not None else None
 
     # ---- columns ------------------------------------------------------------------------------
 
@@ -190,24 +443,72 @@ class LayoutResource(resources.ModelResource):
         by_attr = {f.attribute: f.column_name for f in self.layout_fields()}
         return [by_attr[a] for a in self.key_attributes()]
 
-    def map_columns(self, headers: list[str]) -> dict[str, int]:
-        wanted = {normalize_header(name): name for name in self.column_names()}
+    def header_labels(self) -> dict[str, str]:
+        """Normalised header → column name, the names first, then their aliases."""
+        labels: dict[str, str] = {}
+        for name in self.column_names():
+            labels.setdefault(normalize_header(name), name)
+        for name in self.column_names():
+            for alias in (_base_name(name), *self.column_aliases.get(name, ())):
+                if alias:
+                    labels.setdefault(normalize_header(alias), name)
+        return labels
+
+    def match_header(self, cells: list) -> HeaderMatch:
+        labels = self._labels
         found: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            if blank(cell):
+                continue
+            name = labels.get(normalize_header(cell))
+            if name is not None and name not in found:
+                found[name] = index
+        missing = [name for name in self.required_columns if name not in found]
+        return HeaderMatch(found, missing)
+
+    @property
+    def _labels(self) -> dict[str, str]:
+        if not hasattr(self, "_header_labels"):
+            self._header_labels = self.header_labels()
+        return self._header_labels
+
+    def map_columns(self, headers: list[str], hidden: Iterable[int] = ()) -> dict[str, int]:
+        """Column name → index; the file's other headers are kept for the report."""
+        labels = self._labels
+        hidden = set(hidden)
+        found: dict[str, int] = {}
+        self._unrecognised, self._ignored, self._aliases = [], [], []
+        ignored = {normalize_header(h) for h in IGNORED_COLUMNS}
         for index, header in enumerate(headers):
-            name = wanted.get(normalize_header(header))
+            if index in hidden or blank(header):
+                continue
+            key = normalize_header(header)
+            name = labels.get(key)
             if name is None:
-                continue  # extra columns are ignored
+                if key in ignored:
+                    self._ignored.append((index, header))
+                else:
+                    self._unrecognised.append((index, header, self._unit_hint(key)))
+                continue
             if name in found:
                 raise SheetError(
-                    f"列「{name}」出现了两次（第 {found[name] + 1} 列和第 {index + 1} 列）。"
+                    f"列「{name}」出现了两次（第 {column_letter(found[name])} 列"
+                    f"「{headers[found[name]]}」和第 {column_letter(index)} 列「{header}」）。"
                 )
             found[name] = index
+            if normalize_header(name) != key:
+                self._aliases.append((header, name))
         missing = [name for name in self.required_columns if name not in found]
         if missing:
-            raise SheetError(
-                "缺少必填列：" + "、".join(f"「{m}」" for m in missing) + "（第 1 行应为列名）。"
-            )
+            raise SheetError("缺少必填列：" + "、".join(f"「{m}」" for m in missing) + "。")
         return found
+
+    def _unit_hint(self, key: str) -> str:
+        base = _base_name(key)
+        for name in self.column_names():
+            if base and _base_name(normalize_header(name)) == base:
+                return f"单位与本格式的「{name}」不同，请换算后填入「{name}」列"
+        return ""
 
     # ---- one row ------------------------------------------------------------------------------
 
@@ -228,12 +529,14 @@ class LayoutResource(resources.ModelResource):
                     empty = ""
                 elif model_field.has_default():
                     empty = model_field.get_default()
+            required = f.column_name in self.required_columns
             rules.append(
                 (
                     f.column_name,
                     f.attribute,
                     f.widget.clean,
-                    f.column_name in self.required_columns,
+                    required and f.column_name not in self.derived_columns,
+                    required,
                     getattr(model_field, "max_length", None),
                     empty,
                     _number_limit(model_field),
@@ -242,13 +545,22 @@ class LayoutResource(resources.ModelResource):
         return rules
 
     def clean_row(self, raw: dict, fields: list, errors: RowErrors, rules=None) -> dict:
+        """The row's filled cells as model values; a blank cell is left out (an update keeps
+        the stored value), ``<清空>`` gives the empty value."""
         values = {}
-        for column, attribute, clean, required, max_length, empty, limit in (
+        for column, attribute, clean, required, keep, max_length, empty, limit in (
             rules or self._cell_rules(fields)
         ):
             cell = raw.get(column)
-            if required and _blank(cell):
-                errors.add(column, "必填，不能为空")
+            if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
+                if required:
+                    errors.add(column, "必填，不能为空")
+                continue
+            if isinstance(cell, str) and compact(cell) == CLEAR_MARKER:
+                if keep:
+                    errors.add(column, f"必填列不能清空（{CLEAR_MARKER}）")
+                else:
+                    values[attribute] = empty
                 continue
             try:
                 value = clean(cell, row=raw)
@@ -262,12 +574,28 @@ class LayoutResource(resources.ModelResource):
             if limit is not None and value is not None and abs(value) > limit:
                 errors.add(column, f"数值 {value} 超出范围（绝对值不能超过 {limit}）")
                 continue
-            values[attribute] = empty if value is None else value
-        if not errors:
-            self.clean_values(values, raw, errors)
+            if value is None:
+                continue
+            values[attribute] = value
         return values
 
     # ---- the whole file -----------------------------------------------------------------------
+
+    def locate(self, book, sheet: str = "") -> Table:
+        from .table import locate
+
+        try:
+            table, _ = locate(book, self.match_header, list(self.required_columns), sheet)
+        except SheetError as exc:
+            if book.encoding == "gb18030":
+                # Bytes that are not UTF-8 always decode as GB18030, so a file in another
+                # encoding (Big5, UTF-16 without BOM, Latin-1) shows up here as unknown headers.
+                raise SheetError(
+                    f"{exc.message}该 CSV 文件不是 UTF-8 编码，已按 GB18030 读取；若列名是乱码，"
+                    "说明文件是其他编码，请另存为 UTF-8 编码的 CSV 后再导入。"
+                ) from None
+            raise
+        return table
 
     def run(
         self,
@@ -278,17 +606,7 @@ class LayoutResource(resources.ModelResource):
         progress: Callable[[int, int], None] | None = None,
     ) -> ImportReport:
         """Validate every row, then write all of them or nothing."""
-        try:
-            columns = self.map_columns(table.headers)
-        except SheetError as exc:
-            if table.encoding == "gb18030":
-                # Bytes that are not UTF-8 always decode as GB18030, so a file in another
-                # encoding (Big5, UTF-16 without BOM, Latin-1) shows up here as unknown headers.
-                raise SheetError(
-                    f"{exc.message}该 CSV 文件不是 UTF-8 编码，已按 GB18030 读取；若列名是乱码，"
-                    "说明文件是其他编码，请另存为 UTF-8 编码的 CSV 后再导入。"
-                ) from None
-            raise
+        columns = self.map_columns(table.headers, (i for i, _ in table.hidden_columns))
         fields = [f for f in self.layout_fields() if f.column_name in columns]
         key_attrs = self.key_attributes()
         key_columns = self.key_columns()
@@ -297,49 +615,84 @@ class LayoutResource(resources.ModelResource):
             dry_run=dry_run,
             headers=[f.column_name for f in fields],
             preview_headers=self.column_names(),
+            format_name=table.format_name,
+            sheet=table.sheet,
+            sheet_reason=table.sheet_reason,
+            header_row=table.header_row,
+            title_rows=table.title_rows,
+            skipped=table.skipped,
+            unrecognised=self._unrecognised,
+            ignored=self._ignored,
+            hidden_columns=table.hidden_columns,
+            aliases=self._aliases,
+            notes=table.notes,
         )
         self.prepare()
         rules = self._cell_rules(fields)
+        items = list(columns.items())
         seen: dict[tuple, int] = {}
-        rows: list[dict] = []
-        numbers: list[int] = []
+        pending: list[tuple] = []  # (number, raw, values, errors, key) awaiting the lookup
+        accepted: list[tuple] = []  # (number, values, key, stored record or None)
         total = table.total
         for number, cells in table.rows:
-            raw = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
-            if all(_blank(v) for v in raw.values()):
+            width = len(cells)
+            raw = {name: (cells[i] if i < width else None) for name, i in items}
+            if all(blank(v) for v in raw.values()):
+                report.skipped.append((number, "本格式的各列均为空的行"))
                 continue
             report.total += 1
             errors = RowErrors(number)
             values = self.clean_row(raw, fields, errors, rules)
+            key = None
+            if not errors:
+                self.derive(values, raw, errors)
             if not errors:
                 key = tuple(values.get(a) for a in key_attrs)
                 if key in seen:
                     errors.add(key_columns[0], f"与第 {seen[key]} 行重复")
                 else:
                     seen[key] = number
+            pending.append((number, raw, values, errors, key))
+            if len(pending) >= self.batch_size:
+                self._check_rows(pending, key_attrs, fields, report, accepted)
+                pending = []
+            if progress and report.total % 1000 == 0:
+                progress(report.total, max(total, report.total))
+        self._check_rows(pending, key_attrs, fields, report, accepted)
+        if progress:
+            progress(report.total, report.total)
+        if not report.total:
+            raise SheetError(
+                f"表格中没有数据：第 {table.header_row} 行是列名，其下没有要导入的数据行。"
+                + ("".join(f" {line}" for line in report.details()[1:]))
+            )
+        report.errors.sort(key=lambda e: e.row)
+        if report.errors:
+            return report
+        with transaction.atomic():
+            for batch in _chunks(accepted, self.batch_size):
+                self._write_batch(batch, key_attrs, report, user, dry_run)
+            self.finish(report, dry_run=dry_run)
+            if dry_run:
+                transaction.set_rollback(True)
+        return report
+
+    def _check_rows(self, pending, key_attrs, fields, report, accepted) -> None:
+        """The row checks that need the stored record: looked up for a batch of rows at once."""
+        keys = [key for _, _, _, errors, key in pending if not errors]
+        existing = self.existing_by_key(keys, key_attrs) if keys else {}
+        for number, raw, values, errors, key in pending:
+            stored = None
+            if not errors:
+                stored = self.stored = existing.get(key)
+                self.clean_values(values, raw, errors)
+                self.stored = None
             if errors:
                 report.errors.extend(errors.items)
                 if len(report.error_rows) < PREVIEW_ROWS:
                     report.error_rows[number] = [raw.get(f.column_name) for f in fields]
             elif not report.errors:
-                rows.append(values)
-                numbers.append(number)
-            if progress and report.total % 1000 == 0:
-                progress(report.total, max(total, report.total))
-        if progress:
-            progress(report.total, report.total)
-        if not report.total:
-            raise SheetError("表格中没有数据：第 1 行是列名，其下没有任何数据行。")
-        if report.errors:
-            return report
-        with transaction.atomic():
-            for batch_rows, batch_numbers in zip(
-                _chunks(rows, self.batch_size), _chunks(numbers, self.batch_size), strict=True
-            ):
-                self._write_batch(batch_rows, batch_numbers, key_attrs, report, user, dry_run)
-            if dry_run:
-                transaction.set_rollback(True)
-        return report
+                accepted.append((number, values, key, stored))
 
     def existing_by_key(self, keys: list[tuple], key_attrs: list[str]) -> dict[tuple, models.Model]:
         first = key_attrs[0]
@@ -354,53 +707,50 @@ class LayoutResource(resources.ModelResource):
                 found[key] = obj
         return found
 
-    def _write_batch(self, rows, numbers, key_attrs, report, user, dry_run) -> None:
+    def _write_batch(self, batch, key_attrs, report, user, dry_run) -> None:
         model = self._meta.model
-        keys = [tuple(r.get(a) for a in key_attrs) for r in rows]
-        existing = self.existing_by_key(keys, key_attrs)
         new, changed, changed_fields = [], [], set()
-        for values, key in zip(rows, keys, strict=True):
-            obj = existing.get(key)
+        labels = {f.attribute: f for f in self.layout_fields()}
+        for number, values, key, obj in batch:
             if obj is None:
-                obj = model(**values)
-                new.append(obj)
+                new.append(values)
                 kind = RowResult.IMPORT_TYPE_NEW
             else:
                 diff = [a for a, v in values.items() if getattr(obj, a) != v]
-                for attribute in diff:
-                    setattr(obj, attribute, values[attribute])
                 if diff:
+                    report.changes.append(
+                        (
+                            number,
+                            self.key_text(key, key_attrs),
+                            [
+                                (
+                                    labels[a].column_name if a in labels else a,
+                                    self.render_value(a, getattr(obj, a)),
+                                    self.render_value(a, values[a]),
+                                )
+                                for a in diff
+                            ],
+                        )
+                    )
+                    for attribute in diff:
+                        setattr(obj, attribute, values[attribute])
                     changed.append(obj)
                     changed_fields.update(diff)
                     kind = RowResult.IMPORT_TYPE_UPDATE
                 else:
                     kind = RowResult.IMPORT_TYPE_SKIP
             if len(report.preview) < PREVIEW_ROWS:
-                report.preview.append((kind, self.preview_cells(values)))
+                report.preview.append((kind, self.preview_cells(values, obj)))
         report.created += len(new)
         report.updated += len(changed)
-        report.unchanged += len(rows) - len(new) - len(changed)
+        report.unchanged += len(batch) - len(new) - len(changed)
         if dry_run:
             return
-        tracked = hasattr(model, "history")
-        manager = model._default_manager
         if new:
-            created = manager.bulk_create(new)
-            pks = [obj.pk for obj in created]
-            if tracked and not (
-                all(pks) and copy_to_history(model, pks, "+", user=user, reason=self.change_reason)
-            ):
-                # No primary keys back from the database, or a history table with extra
-                # columns: let django-simple-history build the records.
-                if not all(pks):
-                    new_keys = [tuple(getattr(o, a) for a in key_attrs) for o in new]
-                    created = list(self.existing_by_key(new_keys, key_attrs).values())
-                model.history.bulk_history_create(
-                    created, default_user=user, default_change_reason=self.change_reason
-                )
+            self.insert(new, key_attrs, user)
         if changed:
-            manager.bulk_update(changed, sorted(changed_fields))
-            if tracked and not copy_to_history(
+            model._default_manager.bulk_update(changed, sorted(changed_fields))
+            if hasattr(model, "history") and not copy_to_history(
                 model, [o.pk for o in changed], "~", user=user, reason=self.change_reason
             ):
                 model.history.bulk_history_create(
@@ -410,12 +760,58 @@ class LayoutResource(resources.ModelResource):
                     default_change_reason=self.change_reason,
                 )
 
-    def preview_cells(self, values: dict) -> list[str]:
-        """The row as the sheet would show it, for the admin preview and the job page."""
-        return [
-            f.widget.render(values[f.attribute]) if f.attribute in values else ""
-            for f in self.layout_fields()
-        ]
+    def insert(self, rows: list[dict], key_attrs: list[str], user) -> None:
+        """New records with their history: straight to the table (COPY on PostgreSQL, one
+        multi-row statement on SQLite) when the natural key is one column and every field is a
+        plain value; through bulk_create otherwise."""
+        model = self._meta.model
+        tracked = hasattr(model, "history")
+        writer = FastInsert.for_model(model) if len(key_attrs) == 1 else None
+        if writer is not None:
+            writer.write(rows)
+            if tracked:
+                pks = writer.pks(key_attrs[0], [r[key_attrs[0]] for r in rows])
+                if copy_to_history(model, pks, "+", user=user, reason=self.change_reason):
+                    return
+                created = list(model._default_manager.filter(pk__in=pks))
+                model.history.bulk_history_create(
+                    created, default_user=user, default_change_reason=self.change_reason
+                )
+            return
+        objects = [model(**values) for values in rows]
+        created = model._default_manager.bulk_create(objects)
+        if not tracked:
+            return
+        pks = [obj.pk for obj in created]
+        if all(pks) and copy_to_history(model, pks, "+", user=user, reason=self.change_reason):
+            return
+        if not all(pks):
+            keys = [tuple(getattr(o, a) for a in key_attrs) for o in objects]
+            created = list(self.existing_by_key(keys, key_attrs).values())
+        model.history.bulk_history_create(
+            created, default_user=user, default_change_reason=self.change_reason
+        )
+
+    def key_text(self, key: tuple, key_attrs: list[str]) -> str:
+        return "，".join(str(self.render_value(a, v)) for a, v in zip(key_attrs, key, strict=True))
+
+    def render_value(self, attribute: str, value) -> str:
+        for f in self.layout_fields():
+            if f.attribute == attribute:
+                return f.widget.render(value)
+        return "" if value is None else str(value)
+
+    def preview_cells(self, values: dict, stored=None) -> list[str]:
+        """The row as the record will be, for the admin preview and the job page."""
+        cells = []
+        for f in self.layout_fields():
+            if f.attribute in values:
+                cells.append(f.widget.render(values[f.attribute]))
+            elif stored is not None and hasattr(stored, f.attribute):
+                cells.append(f.widget.render(getattr(stored, f.attribute)))
+            else:
+                cells.append("")
+        return cells
 
     # ---- django-import-export entry points ---------------------------------------------------
 
@@ -423,22 +819,29 @@ class LayoutResource(resources.ModelResource):
         """The admin's import (with preview) goes through the same rules as ``import_sheet``."""
         from django.core.exceptions import ValidationError as DjangoValidationError
 
-        from .reading import _headers
+        from .reading import Book, Sheet, read_book
 
         result = Result()
         result.diff_headers = self.column_names()
-        result.total_rows = len(dataset)
         user = kwargs.get("user")
         try:
-            table = Table(
-                _headers(dataset.headers or []),
-                ((number, tuple(r)) for number, r in enumerate(dataset, start=2)),
-                len(dataset),
-            )
-            report = self.run(table, dry_run=dry_run, user=getattr(user, "pk", None) and user)
+            source = getattr(dataset, "source", None)
+            if source is not None:
+                book = read_book(source, kwargs.get("file_name"))
+            else:
+                sheet = Sheet("CSV", _rows=[list(dataset.headers or []), *map(list, dataset)])
+                sheet._extra = (set(), set(), [])
+                book = Book("csv", [sheet])
+            table = self.locate(book)
+            try:
+                report = self.run(table, dry_run=dry_run, user=getattr(user, "pk", None) and user)
+            finally:
+                table.close()
         except SheetError as exc:
             result.append_base_error(Error(exc))
             return result
+        result.total_rows = report.total
+        result.kejiju_report = report
         by_row: dict[int, dict[str, list[str]]] = {}
         for error in report.errors:
             by_row.setdefault(error.row, {}).setdefault(error.column, []).append(error.message)

@@ -9,9 +9,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from . import open_table
 from .errors import SheetError
 from .models import ImportJob
-from .reading import open_table
 
 logger = logging.getLogger(__name__)
 
@@ -20,18 +20,19 @@ STORED_ERRORS = 2000
 
 
 def count_rows(job: ImportJob) -> int:
-    """Data rows of the stored file (trailing blank lines included for xlsx)."""
+    """Rows under the layout's header in the stored file (the file is read once for this, so a
+    file that cannot be imported at all is refused before a job is queued)."""
     with job.file.open("rb") as handle:
-        table = open_table(handle, job.original_name, count=True)
+        table = open_table(handle, job.original_name, job.layout, sheet=job.sheet)
         try:
             return table.total
         finally:
             table.close()
 
 
-def create_job(*, layout: str, upload, user, dry_run: bool = False) -> ImportJob:
+def create_job(*, layout: str, upload, user, dry_run: bool = False, sheet: str = "") -> ImportJob:
     name = display_name(upload.name)
-    job = ImportJob(layout=layout, original_name=name, dry_run=dry_run, user=user)
+    job = ImportJob(layout=layout, original_name=name, dry_run=dry_run, user=user, sheet=sheet)
     # The stored name is the server's; the user's name is only shown on the job page.
     job.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload, save=False)
     job.save()
@@ -79,6 +80,7 @@ def run_job(job_id: int) -> ImportJob:
                 dry_run=job.dry_run,
                 user=user,
                 progress=progress,
+                sheet=job.sheet,
             )
     except SheetError as exc:
         _finish(job, ImportJob.State.FAILED, message=exc.message)
@@ -107,11 +109,21 @@ def run_job(job_id: int) -> ImportJob:
     return job
 
 
+STORED_CHANGES = 500
+
+
 def _preview(report, rows: int = 20) -> dict:
+    """What the job page shows: the rows, what was read and skipped, and the changes."""
     kinds = {"new": "新增", "update": "更新", "skip": "无变化"}
     return {
         "headers": report.preview_headers,
         "rows": [[kinds.get(kind, kind), *cells] for kind, cells in report.preview[:rows]],
+        "details": report.details(),
+        "changes": [
+            {"row": row, "key": key, "fields": [list(f) for f in fields]}
+            for row, key, fields in report.changes[:STORED_CHANGES]
+        ],
+        "change_count": len(report.changes),
     }
 
 

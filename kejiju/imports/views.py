@@ -16,6 +16,7 @@ from .exporting import template_response
 from .forms import UploadForm
 from .models import ImportJob
 from .registry import get_layout
+from .table import AmbiguousSheet
 
 
 @role_required(*BUREAU)
@@ -26,14 +27,18 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         job = services.create_job(
-            layout=data["layout"], upload=data["file"], user=request.user, dry_run=True
+            layout=data["layout"],
+            upload=data["file"],
+            user=request.user,
+            dry_run=True,
+            sheet=data["sheet"],
         )
         try:
             rows = services.count_rows(job)
         except SheetError as exc:
             job.file.delete(save=False)
             job.delete()
-            form.add_error("file", exc.message)
+            form.add_error("sheet" if isinstance(exc, AmbiguousSheet) else "file", exc.message)
         else:
             if rows > services.INLINE_LIMIT and not data["dry_run"]:
                 # Large files go straight to the import: the job checks every row first and

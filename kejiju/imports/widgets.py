@@ -86,22 +86,28 @@ class DateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
+def label_key(value) -> str:
+    """A label as it is compared: NFKC, no white space, case-insensitive."""
+    return "".join(unicodedata.normalize("NFKC", text(value)).split()).casefold()
+
+
 class ChoiceWidget(widgets.Widget):
-    """A cell holding the Chinese label of a TextChoices member (the internal code also passes)."""
+    """A cell holding the Chinese label of a TextChoices member, the internal code, or one of
+    the vocabulary's aliases (declared beside the choices: 有权 → 授权, 高企 → 高新技术企业)."""
 
     def __init__(self, choices, default=None, aliases: dict | None = None):
         self.choices = choices
         self.default = default
-        self.by_label = {str(label): value for value, label in choices.choices}
-        self.by_label.update({value: value for value in choices.values})
-        self.by_label.update(aliases or {})
+        self.by_label = {label_key(value): value for value in choices.values}
+        self.by_label.update({label_key(alias): value for alias, value in (aliases or {}).items()})
+        self.by_label.update({label_key(label): value for value, label in choices.choices})
 
     def clean(self, value, row=None, **kwargs):
         raw = text(value)
         if not raw:
             return self.default
         try:
-            return self.by_label[raw]
+            return self.by_label[label_key(raw)]
         except KeyError:
             allowed = "、".join(str(label) for label in self.choices.labels)
             raise ValueError(f"「{raw}」不是可选的值（可选：{allowed}）") from None
@@ -161,9 +167,52 @@ class DecimalWidget(widgets.Widget):
         return "" if value is None else f"{value:.2f}"
 
 
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+
+
+def mangled_code_error(value, label: str = "统一社会信用代码") -> str | None:
+    """The message for a code that Excel turned into a number: 9.13304E+17 keeps only 15 digits,
+    so no check-digit hint can repair it."""
+    shown = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = f"{value:.5E}" if abs(value) >= 1e11 else text(value)
+    elif isinstance(value, str) and _SCIENTIFIC.match(half_width(value)):
+        shown = half_width(value)
+    if shown is None:
+        return None
+    return (
+        f"{label}被 Excel 转成了数字（{shown}），后几位已经丢失，无法还原。"
+        "请把该列设置为“文本”格式（或在代码前加英文单引号 '）后重新填写完整的代码。"
+    )
+
+
+def code_text(value, label: str = "统一社会信用代码") -> str:
+    """A code cell as text; a code Excel turned into a number is refused (see above)."""
+    error = mangled_code_error(value, label)
+    if error:
+        raise ValueError(error)
+    return text(value)
+
+
+class CodeTextWidget(TextWidget):
+    """Numbers and codes typed as text (项目编号, 合同登记号, 证书编号): stored NFKC-normalised, so
+    a full-width ２０２３ is the same number as 2023."""
+
+    def clean(self, value, row=None, **kwargs):
+        return half_width(value)
+
+
+class PhoneWidget(TextWidget):
+    """A telephone number, NFKC-normalised (full-width digits and dashes typed with a Chinese
+    input method become ASCII)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return " ".join(half_width(value).split())
+
+
 class CreditCodeWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        raw = text(value)
+        raw = code_text(value)
         if not raw:
             return ""
         error = credit_code_error(raw)

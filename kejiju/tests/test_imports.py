@@ -50,10 +50,12 @@ def test_export_escapes_formula_cells():
 
 def test_unsupported_file_types(tmp_path):
     (tmp_path / "a.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    with pytest.raises(SheetError, match=r"\.xlsx"):
+    with pytest.raises(SheetError, match=r"旧版 Excel（\.xls.*已损坏"):
         open_table(tmp_path / "a.xls", "a.xls")
     with pytest.raises(SheetError, match="不支持的文件类型"):
-        open_table(tmp_path / "a.xls", "a.txt")
+        open_table(tmp_path / "a.xls", "a.pdf")
+    with pytest.raises(SheetError, match="含宏"):
+        open_table(tmp_path / "a.xls", "a.xlsm")
 
 
 def test_gb18030_only_characters_survive(tmp_path):
@@ -61,6 +63,7 @@ def test_gb18030_only_characters_survive(tmp_path):
     table = open_table(path, "p.csv")
     assert table.headers[0] == "申请号"
     assert list(table.rows)[0][1][3] == "瑞安市䶮氏机械厂"
+    assert table.encoding == "gb18030"
 
 
 def test_admin_template_download_and_import_preview(login, users, tmp_path):
@@ -189,8 +192,8 @@ def test_fake_xlsx_upload_fails_the_job_with_a_clear_message(users, tmp_path):
 
 
 def test_excel_style_workbook_with_shared_strings_and_date_cells(tmp_path):
-    """Workbooks as Excel saves them (shared strings, styles, a recorded size) read the same way
-    through the streaming reader as through openpyxl."""
+    """Workbooks as Excel saves them (shared strings, styles, a recorded size) read the same
+    values as openpyxl reads; blank rows inside the table are skipped and said."""
     import datetime as dt
 
     from openpyxl import Workbook, load_workbook
@@ -208,22 +211,24 @@ def test_excel_style_workbook_with_shared_strings_and_date_cells(tmp_path):
 
     table = open_table(path, "excel.xlsx")
     ours = list(table.rows)
-    assert table.total == 3
-    assert ours[0] == (2, ("201410123456.7", "一种装置", "甲公司", dt.datetime(2023, 5, 1), 12))
+    assert [number for number, _ in ours] == [2, 4]
+    assert table.skipped == [(3, "空行")]
+    assert ours[0][1][:5] == ["201410123456.7", "一种装置", "甲公司", dt.date(2023, 5, 1), 12]
     reference = load_workbook(path, read_only=True, data_only=True).worksheets[0]
     expected = [r for r in reference.iter_rows(min_row=2, values_only=True) if any(r)]
-    assert [tuple(v for v in r if v is not None) for _, r in ours if any(r)] == [
-        tuple(v for v in r if v is not None) for r in expected
+    assert [[v for v in r if v != ""] for _, r in ours] == [
+        [v.date() if isinstance(v, dt.datetime) else v for v in r if v is not None]
+        for r in expected
     ]
 
 
-def test_unreadable_workbook_falls_back_to_openpyxl_error(tmp_path):
+def test_unreadable_workbook_is_refused_with_its_cause(tmp_path):
     import zipfile
 
     path = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "not a workbook")
-    with pytest.raises(SheetError, match="无法读取该 Excel 文件"):
+    with pytest.raises(SheetError, match="无法读取该文件"):
         open_table(path, "broken.xlsx")
 
 
@@ -239,8 +244,8 @@ def test_cells_left_empty_keep_their_columns(tmp_path):
     path = tmp_path / "gaps.xlsx"
     workbook.save(path)
     rows = list(open_table(path, "gaps.xlsx").rows)
-    assert rows[0] == (2, ("201410123456.7", None, None, "甲公司"))
-    assert rows[1][1][27] == "远处" and rows[1][1][:27] == (None,) * 27
+    assert rows[0][0] == 2 and rows[0][1][:4] == ["201410123456.7", "", "", "甲公司"]
+    assert rows[1][1][27] == "远处" and rows[1][1][:27] == [""] * 27
 
 
 def test_admin_import_needs_model_permissions(login, users):

@@ -30,7 +30,7 @@ def test_importing_the_same_file_twice_keeps_one_row_per_patent(tmp_path):
     assert Patent.objects.count() == 50
     status, lines = run("patents", path)
     assert status == 0
-    assert "0 created, 0 updated, 50 unchanged" in lines[0]
+    assert "新增 0 行，更新 0 行，无变化 50 行" in lines[-1]
     assert Patent.objects.count() == 50
 
 
@@ -54,8 +54,8 @@ def test_one_bad_row_among_a_thousand_writes_nothing(tmp_path):
     status, lines = run("patents", write_xlsx(tmp_path / "p.xlsx", rows))
     assert status == 1
     assert Patent.objects.count() == 0
-    assert lines[0] == "row 502, column 申请号: 申请号「201410123456.8」校验位错误：应为 7，实为 8"
-    assert "nothing was written" in lines[-1]
+    assert lines[0] == "第 502 行，列「申请号」：申请号「201410123456.8」校验位错误：应为 7，实为 8"
+    assert "未写入任何数据" in lines[-1]
 
 
 def test_accepted_numbers_are_stored_normalised(tmp_path):
@@ -71,7 +71,7 @@ def test_accepted_numbers_are_stored_normalised(tmp_path):
     status, lines = run(
         "patents", write_xlsx(tmp_path / "q.xlsx", [patent_row(0, 申请号=values[2])])
     )
-    assert status == 0 and "0 created, 1 updated" in lines[0]
+    assert status == 0 and "新增 0 行，更新 1 行" in lines[-1]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_bad_cells_are_reported_at_row_and_column(tmp_path, overrides, column, m
     rows = [patent_row(1), patent_row(2, **overrides)]
     status, lines = run("patents", write_xlsx(tmp_path / "p.xlsx", rows))
     assert status == 1
-    assert lines[0].startswith(f"row 3, column {column}: ")
+    assert lines[0].startswith(f"第 3 行，列「{column}」：")
     assert message in lines[0]
     assert not Patent.objects.exists()
 
@@ -105,7 +105,7 @@ def test_duplicate_number_inside_one_file(tmp_path):
     rows = [patent_row(1), patent_row(2), patent_row(1, 专利名称="重复")]
     status, lines = run("patents", write_xlsx(tmp_path / "p.xlsx", rows))
     assert status == 1
-    assert lines[0] == "row 4, column 申请号: 与第 2 行重复"
+    assert lines[0] == "第 4 行，列「申请号」：与第 2 行重复"
 
 
 def test_missing_required_column_fails_naming_it(tmp_path):
@@ -189,7 +189,7 @@ def test_file_that_is_not_what_its_extension_says(tmp_path):
 
 def test_dry_run_writes_nothing(tmp_path):
     status, lines = run("patents", write_xlsx(tmp_path / "p.xlsx", [patent_row(1)]), "--dry-run")
-    assert status == 0 and "1 created" in lines[0] and "dry run" in lines[0]
+    assert status == 0 and "新增 1 行" in lines[-1] and "校验通过（未写入）" in lines[-1]
     assert not Patent.objects.exists()
 
 
@@ -208,8 +208,8 @@ def test_dispute_layout(tmp_path):
     status, lines = run("patent_disputes", write_xlsx(tmp_path / "d.xlsx", rows))
     assert status == 1
     assert lines == [
-        "row 3, column 结案日期: 结案日期 2023-04-01 早于受理日期 2023-05-01",
-        "1 error(s) in 2 row(s); nothing was written.",
+        "第 3 行，列「结案日期」：结案日期 2023-04-01 早于受理日期 2023-05-01",
+        "共 2 行，发现 1 处错误，未写入任何数据。",
     ]
     rows[1]["结案日期"] = ""
     assert run("patent_disputes", write_xlsx(tmp_path / "e.xlsx", rows))[0] == 0

@@ -70,17 +70,17 @@ def test_projects_bad_rows_write_nothing(tmp_path, capsys):
     assert run("projects", write(tmp_path, PROJECT_HEADER, good + bad)) is not None
     assert not Project.objects.exists()
     err = capsys.readouterr().err
-    assert "row 12, column 计划类别: 未知的计划类别「火星计划」" in err
-    assert "row 12, column 资助金额(万元): 金额不能为负数" in err
-    assert "row 12, column 资助方式: 「现金」不是可选的值" in err
-    assert "row 12, column 所属镇街: 未知的镇街「火星镇」" in err
-    assert "row 13, column 立项日期: 状态为「已验收」时必须填写立项日期" in err
+    assert "第 12 行，列「计划类别」：未知的计划类别「火星计划」" in err
+    assert "第 12 行，列「资助金额(万元)」：金额不能为负数" in err
+    assert "第 12 行，列「资助方式」：「现金」不是可选的值" in err
+    assert "第 12 行，列「所属镇街」：未知的镇街「火星镇」" in err
+    assert "第 13 行，列「立项日期」：状态为「已验收」时必须填写立项日期" in err
 
 
 def test_projects_approval_before_application_is_a_row_error(tmp_path, capsys):
     body = "GY-1,项目,industrial,某公司,,2023-05-01,已立项,2023-04-01,10,事前资助,\n"
     assert run("projects", write(tmp_path, PROJECT_HEADER, body)) is not None
-    assert "row 2, column 立项日期: 立项日期 2023-04-01 早于申报日期 2023-05-01" in (
+    assert "第 2 行，列「立项日期」：立项日期 2023-04-01 早于申报日期 2023-05-01" in (
         capsys.readouterr().err
     )
     assert not Project.objects.exists()
@@ -118,9 +118,9 @@ def test_tech_contracts_import_update_and_limits(tmp_path, capsys):
     )
     assert run("tech_contracts", write(tmp_path, CONTRACT_HEADER, body)) is not None
     err = capsys.readouterr().err
-    assert "row 3, column 技术交易额(万元): 技术交易额 60.00 万元超过成交金额 50.00 万元" in err
-    assert "row 4, column 成交金额(万元): 金额不能为负数" in err
-    assert "row 5, column 合同类型: 「技术买卖」不是可选的值" in err
+    assert "第 3 行，列「技术交易额(万元)」：技术交易额 60.00 万元超过成交金额 50.00 万元" in err
+    assert "第 4 行，列「成交金额(万元)」：金额不能为负数" in err
+    assert "第 5 行，列「合同类型」：「技术买卖」不是可选的值" in err
     assert TechContract.objects.count() == 2  # row 2 was fine but nothing is written
 
 
@@ -140,8 +140,8 @@ def test_auction_deals_import_links_enterprise_and_refuses_bad_rows(tmp_path, en
     body = "新成果,某公司,,-5,2023-10-01,\n另一成果,,,5,2023-10-01,\n"
     assert run("auction_deals", write(tmp_path, AUCTION_HEADER, body)) is not None
     err = capsys.readouterr().err
-    assert "row 2, column 成交金额(万元): 金额不能为负数" in err
-    assert "row 3, column 竞得企业: 必填，不能为空" in err
+    assert "第 2 行，列「成交金额(万元)」：金额不能为负数" in err
+    assert "第 3 行，列「竞得企业」：必填，不能为空" in err
     assert AuctionDeal.objects.count() == 2
 
 

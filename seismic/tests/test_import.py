@@ -52,11 +52,11 @@ def test_a_bad_row_writes_nothing_and_names_row_and_column(tmp_path, capsys):
     assert run(path) is not None
     assert not SeismicActivity.objects.exists()
     err = capsys.readouterr().err
-    assert "row 22, column 活动类型: 「游园」不是可选的值" in err
-    assert "row 22, column 日期: 无法识别的日期「2024-13-01」" in err
-    assert "row 22, column 所属镇街: 未知的镇街「火星镇」" in err
-    assert "row 22, column 参与人次: 不能小于 0" in err
-    assert "row 22, column 发放资料(份): 「很多」不是整数" in err
+    assert "第 22 行，列「活动类型」：「游园」不是可选的值" in err
+    assert "第 22 行，列「日期」：无法识别的日期「2024-13-01」" in err
+    assert "第 22 行，列「所属镇街」：未知的镇街「火星镇」" in err
+    assert "第 22 行，列「参与人次」：不能小于 0" in err
+    assert "第 22 行，列「发放资料(份)」：「很多」不是整数" in err
 
 
 def test_missing_required_column_fails_the_file(tmp_path):

@@ -156,13 +156,13 @@ def csv_bytes(table: list[dict], encoding: str = "utf-8", headers: list[str] | N
     return buffer.getvalue().encode(encoding)
 
 
-def xlsx_bytes(table: list[dict], headers: list[str] | None = None, blank_first_row=False):
+def xlsx_bytes(table: list[dict], headers: list[str] | None = None, blank_rows_above: int = 0):
     from openpyxl import Workbook
 
     headers = headers or list(table[0])
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Sheet1")
-    if blank_first_row:
+    for _ in range(blank_rows_above):
         sheet.append([])
     sheet.append(headers)
     for row in table:
@@ -389,9 +389,9 @@ SHEETS: list[SheetCase] = [
         "不是文本表格",
     ),
     SheetCase("csv-is-exe", "patents", "专利.csv", lambda: EXE, "可执行程序"),
-    SheetCase("legacy-xls", "patents", "专利.xls", lambda: OLE, "不支持旧版 .xls"),
+    SheetCase("damaged-xls", "patents", "专利.xls", lambda: OLE, "旧版 Excel（.xls"),
     SheetCase(
-        "txt-extension", "patents", "专利.txt", sheet_csv("patents", None), "不支持的文件类型"
+        "doc-extension", "patents", "专利.doc", sheet_csv("patents", None), "不支持的文件类型"
     ),
     SheetCase("no-extension", "patents", "专利", sheet_csv("patents", None), "不支持的文件类型"),
     # Damaged and dangerous workbooks.
@@ -454,11 +454,11 @@ SHEETS: list[SheetCase] = [
         "没有数据",
     ),
     SheetCase(
-        "xlsx-blank-first-row",
+        "xlsx-header-below-ten-blank-rows",
         "projects",
         "项目.xlsx",
-        lambda: xlsx_bytes(rows("projects"), blank_first_row=True),
-        "第 1 行是空的",
+        lambda: xlsx_bytes(rows("projects"), blank_rows_above=10),
+        "前 10 行是空的",
     ),
     SheetCase(
         "missing-required-column",
@@ -483,7 +483,7 @@ SHEETS: list[SheetCase] = [
         ),
         "缺少必填列",
     ),
-    SheetCase("xlsx-16384-columns", "patents", "专利.xlsx", wide_header_xlsx, "第 16384 列"),
+    SheetCase("xlsx-16384-columns", "patents", "专利.xlsx", wide_header_xlsx, "第 XFD 列"),
     # Too much of it.
     SheetCase(
         "xlsx-huge-cell",
