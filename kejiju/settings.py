@@ -106,9 +106,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead log: readers do not wait for a writer, and a commit costs one disk sync instead
     # of several (synchronous=NORMAL is safe in WAL mode; a power cut loses at most the last commit).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # One writer at a time: a request waits up to 20 s for the write lock instead of failing with
+    # "database is locked", and a transaction takes that lock when it begins (BEGIN IMMEDIATE), so
+    # one that reads before it writes cannot find its snapshot outdated by another's commit and
+    # fail at once whatever the timeout. tests/test_sqlite_concurrency.py holds this to 20 clients.
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "kejiju.User"

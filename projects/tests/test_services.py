@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from enterprises.tests.factories import PDF_BYTES
 from projects import services
 from projects.choices import FundingMode, Stage, TrancheDue
 from projects.models import Disbursement, Project
@@ -178,7 +179,7 @@ def test_required_attachments(call, applicant, file_app, settings, tmp_path):
     with pytest.raises(ValidationError, match="缺少必备附件：营业执照、可行性报告"):
         file_app()
     assert not Project.objects.exists()
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = PDF_BYTES
     with pytest.raises(ValidationError):
         services.file_application(
             call=call,
@@ -404,7 +405,7 @@ def test_acceptance_report_is_stored_like_any_upload(
 
     settings.MEDIA_ROOT = tmp_path
     project = approve(through_notice(file_app(), call, staff, reviewers, to_review), staff)
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = PDF_BYTES
     with pytest.raises(ValidationError):
         services.apply_for_acceptance(
             project=project,

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.tests.factories import PDF_BYTES as PDF
 from experts.services import active_panel, declare_no_conflict, submit_review
 from kejiju.choices import Role
 from kejiju.models import PlanCategory, Town
@@ -21,8 +22,6 @@ from projects.models import Call, Commissioner, Project
 from .conftest import score, through_notice
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def application_data(**extra):

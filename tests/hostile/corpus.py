@@ -307,7 +307,28 @@ def nul_in_the_middle() -> bytes:
     return data + "一种\x00装置".encode()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_document(catalog: bytes = b"", *objects: bytes) -> bytes:
+    """A well-formed one-page PDF (a correct cross-reference table); ``catalog`` is added to the
+    document catalog and ``objects`` are numbered from 4 on."""
+    bodies = [
+        b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+        *objects,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj%sendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
+
+
+PDF = pdf_document()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 240
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = (
@@ -744,6 +765,25 @@ def zip_of(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def real_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def real_docx(extra: dict[str, bytes] | None = None) -> bytes:
+    """A Word document as python-docx writes it, with ``extra`` members added to the package."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("项目申报书")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return rewrite_parts(buffer.getvalue(), extra or {})
+
+
 # Where a file can be uploaded: the enterprise's attachment to an application (any allowed
 # kind, checked by kejiju.uploads), a seismic activity's photo (decoded and re-encoded), the
 # document of an emergency plan version (PDF or DOCX).
@@ -751,6 +791,7 @@ ENDPOINTS = ("attachment", "photo", "plan_document")
 
 NOT_ALLOWED = "文件内容不是允许的类型"
 NOT_AN_IMAGE = "不是有效的图片"
+NOT_A_PDF = "不是有效的 PDF"
 MB = 1024 * 1024
 
 
@@ -854,6 +895,57 @@ UPLOADS: list[UploadCase] = [
         "../../settings.py.pdf",
         lambda: SVG,
         NOT_ALLOWED,
+    ),
+    # Polyglots: the first bytes of an allowed format, something else behind them.
+    UploadCase(
+        "html-behind-a-pdf-header",
+        "attachment",
+        "证书.pdf",
+        lambda: b"%PDF-1.7\n" + HTML,
+        NOT_A_PDF,
+    ),
+    UploadCase(
+        "png-magic-then-html",
+        "attachment",
+        "照片.png",
+        lambda: b"\x89PNG\r\n\x1a\n" + HTML,
+        "不是有效的 PNG 图片",
+    ),
+    UploadCase(
+        "png-with-html-after-iend",
+        "attachment",
+        "照片.png",
+        lambda: real_png() + HTML,
+        "图片结束之后还附带了",
+    ),
+    UploadCase(
+        "docx-carrying-evil-html",
+        "attachment",
+        "申报书.docx",
+        lambda: real_docx({"evil.html": HTML}),
+        "不允许的内容「evil.html」",
+    ),
+    # Well-formed files with active content.
+    UploadCase(
+        "pdf-javascript-openaction",
+        "attachment",
+        "审计报告.pdf",
+        lambda: pdf_document(b"/OpenAction 4 0 R", b"<</S/JavaScript/JS(app.alert(1))>>"),
+        "PDF 中含有不允许的内容：JavaScript 脚本",
+    ),
+    UploadCase(
+        "docx-with-vba-project",
+        "attachment",
+        "申报书.docx",
+        lambda: real_docx({"word/vbaProject.bin": OLE}),
+        "「word/vbaProject.bin」（宏代码）",
+    ),
+    UploadCase(
+        "pdf-launch-action-plan",
+        "plan_document",
+        "预案.pdf",
+        lambda: pdf_document(b"/OpenAction<</S/Launch/F(C:\\\\Windows\\\\System32\\\\cmd.exe)>>"),
+        "启动外部程序的动作",
     ),
 ]
 
