@@ -1,19 +1,39 @@
 """Admin support for layouts: django-import-export's import (with preview) and export, plus a
 download of the empty template (导入模板); and the list of import jobs."""
 
+import tablib
 from django.contrib import admin
 from django.urls import path
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV, XLSX, Format
 
 from .exporting import template_response
 from .models import ImportJob
-from .reading import decode_csv
 
 
-class SheetCSV(CSV):
-    """CSV read as bytes and decoded by the portal's rule: UTF-8 with or without BOM, or
-    GB18030 (files saved by a Chinese Excel), anything else refused."""
+class SourceDataset(tablib.Dataset):
+    """The uploaded file itself: the layout reads it with the portal's reader (title rows,
+    hidden rows, .xls and .ods) instead of a table tablib made of it."""
+
+    def __init__(self, source: bytes):
+        super().__init__()
+        self.source = source
+
+    def __bool__(self) -> bool:
+        return bool(self.source)
+
+
+class SheetFile(Format):
+    """Any spreadsheet the import reads: .xlsx, .xls, .ods, .csv or tab-separated text."""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
+    def get_title(self):
+        return "表格文件（xlsx / xls / ods / csv）"
+
+    def create_dataset(self, in_stream):
+        return SourceDataset(in_stream)
 
     def is_binary(self):
         return True
@@ -21,17 +41,21 @@ class SheetCSV(CSV):
     def get_read_mode(self):
         return "rb"
 
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = decode_csv(in_stream)
-        return super().create_dataset(in_stream, **kwargs)
+    def get_extension(self):
+        return "xlsx"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return False
 
 
 class LayoutAdmin(ImportExportModelAdmin):
     """Use with ``resource_classes = [SomeLayoutResource]``."""
 
     import_export_change_list_template = "admin/kejiju/layout_change_list.html"
-    import_formats = [XLSX, SheetCSV]
+    import_formats = [SheetFile]
     export_formats = [XLSX, CSV]
 
     def has_import_permission(self, request):

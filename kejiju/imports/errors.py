@@ -34,6 +34,8 @@ class RowErrors:
     def __init__(self, row: int):
         self.row = row
         self.items: list[RowError] = []
+        # Required cells left blank: an error for a new record, kept values for an update.
+        self.blank_required: list[str] = []
 
     def add(self, column: str, message: str) -> None:
         self.items.append(RowError(self.row, column, message))

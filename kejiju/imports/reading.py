@@ -244,11 +244,24 @@ def _read_workbook(data: bytes, kind: str) -> Book:
             raise SheetError("该 Excel 文件已加密（设置了密码），请取消密码后另存再导入。") from exc
         raise SheetError(DAMAGED.format(what=what)) from exc
 
+    opened: dict = {}
+
+    def sheet_named(name: str):
+        """calamine parses a whole sheet when it is opened: once per sheet, for its values and
+        its merged ranges alike."""
+        if name not in opened:
+            try:
+                opened[name] = workbook.get_sheet_by_name(name)
+            except Exception as exc:
+                raise SheetError(DAMAGED.format(what=f"{what}的工作表「{name}」")) from exc
+        return opened[name]
+
     def loader(name: str):
         def load() -> list:
             try:
-                sheet = workbook.get_sheet_by_name(name)
-                return sheet.to_python(skip_empty_area=False)
+                return sheet_named(name).to_python(skip_empty_area=False)
+            except SheetError:
+                raise
             except Exception as exc:
                 raise SheetError(DAMAGED.format(what=f"{what}的工作表「{name}」")) from exc
 
@@ -266,15 +279,15 @@ def _read_workbook(data: bytes, kind: str) -> Book:
     book = Book(kind, sheets, _close=[workbook.close])
     details = {"xlsx": _xlsx_details, "xls": _xls_details, "ods": _ods_details}.get(kind)
     if details:
-        details(data, book, workbook)
+        details(data, book, sheet_named)
     return book
 
 
-def _with_merges(workbook, name: str, hidden: Callable[[], tuple[set, set]]):
+def _with_merges(sheet_named, name: str, hidden: Callable[[], tuple[set, set]]):
     def details():
         rows, columns = hidden()
         try:
-            merged = list(workbook.get_sheet_by_name(name).merged_cell_ranges or [])
+            merged = list(sheet_named(name).merged_cell_ranges or [])
         except Exception:
             merged = []
         return rows, columns, merged
@@ -299,7 +312,7 @@ def _true(value: bytes | None) -> bool:
     return value in (b"1", b"true")
 
 
-def _xlsx_details(data: bytes, book: Book, workbook) -> None:
+def _xlsx_details(data: bytes, book: Book, sheet_named) -> None:
     archive = zipfile.ZipFile(io.BytesIO(data))
     book._close.append(archive.close)
     try:
@@ -329,7 +342,7 @@ def _xlsx_details(data: bytes, book: Book, workbook) -> None:
     for sheet in book.sheets:
         path = paths.get(sheet.name)
         if path:
-            sheet._details = _with_merges(workbook, sheet.name, _xlsx_hidden(archive, path))
+            sheet._details = _with_merges(sheet_named, sheet.name, _xlsx_hidden(archive, path))
 
 
 def _xlsx_hidden(archive: zipfile.ZipFile, path: str):
@@ -364,7 +377,7 @@ def _xlsx_hidden(archive: zipfile.ZipFile, path: str):
 _RECORD = struct.Struct("<HH")
 
 
-def _xls_details(data: bytes, book: Book, workbook) -> None:
+def _xls_details(data: bytes, book: Book, sheet_named) -> None:
     import olefile
 
     try:
@@ -396,7 +409,7 @@ def _xls_details(data: bytes, book: Book, workbook) -> None:
     for sheet in book.sheets:
         if sheet.name in offsets:
             sheet._details = _with_merges(
-                workbook, sheet.name, _xls_hidden(stream, offsets[sheet.name])
+                sheet_named, sheet.name, _xls_hidden(stream, offsets[sheet.name])
             )
 
 
@@ -439,7 +452,7 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _T = f"{{{TABLE}}}"
 
 
-def _ods_details(data: bytes, book: Book, workbook) -> None:
+def _ods_details(data: bytes, book: Book, sheet_named) -> None:
     archive = zipfile.ZipFile(io.BytesIO(data))
     book._close.append(archive.close)
     try:

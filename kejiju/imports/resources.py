@@ -12,7 +12,7 @@ their history copied by the database, updated rows with bulk_update of the field
 Updating never erases: a blank cell leaves the stored value as it is; ``<清空>`` clears it.
 """
 
-import datetime as dt
+import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -244,6 +244,32 @@ def copy_to_history(model, pks: list, history_type: str, *, user=None, reason: s
     return True
 
 
+def existing_values(model, attribute: str, values: list) -> set:
+    """Which of ``values`` a column of the model's table already holds (one query on
+    PostgreSQL, chunks of 900 on SQLite), without Django preparing each value."""
+    if not values:
+        return set()
+    field = model._meta.get_field(attribute.removesuffix("_id"))
+    if not isinstance(field, models.CharField | models.IntegerField | models.ForeignKey):
+        return set(
+            model._default_manager.filter(**{f"{attribute}__in": values}).values_list(
+                attribute, flat=True
+            )
+        )
+    qn = connection.ops.quote_name
+    select = f"SELECT {qn(field.column)} FROM {qn(model._meta.db_table)} WHERE {qn(field.column)}"
+    found = set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{select} = ANY(%s)", [values])
+            found.update(row[0] for row in cursor.fetchall())
+        else:
+            for chunk in _chunks(values, 900):
+                cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                found.update(row[0] for row in cursor.fetchall())
+    return found
+
+
 def _chunks(items: list, size: int) -> Iterable[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -294,7 +320,7 @@ class FastInsert:
             defaults.append(value)
         return defaults
 
-    def _adapters(self, text: bool) -> list:
+    def _adapters(self) -> list:
         """Per field, how a value becomes what the database driver (or COPY's text) takes."""
         adapters = []
         vendor = connection.vendor
@@ -305,7 +331,7 @@ class FastInsert:
                     return f.get_db_prep_save(value, connection)
 
                 adapters.append(adapt)
-            elif isinstance(f, models.DateField) and (text or vendor == "sqlite"):
+            elif isinstance(f, models.DateField) and vendor == "sqlite":
                 adapters.append(lambda v: v.isoformat() if v is not None else None)
             else:
                 adapters.append(None)
@@ -318,7 +344,7 @@ class FastInsert:
         defaults = self._defaults()
         names = [f.attname for f in self.fields]
         copy = connection.vendor == "postgresql"
-        adapters = self._adapters(text=copy)
+        adapters = self._adapters()
         plan = list(zip(names, defaults, adapters, strict=True))
 
         def values(row):
@@ -332,13 +358,18 @@ class FastInsert:
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         with connection.cursor() as cursor:
             if copy:
+                # CSV in C: every value quoted, so an empty text stays empty; nullable columns
+                # turn a quoted empty value back into NULL.
                 buffer = io.StringIO()
-                write = buffer.write
-                for row in rows:
-                    write("\t".join(_copy_text(v) for v in values(row)))
-                    write("\n")
+                csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+                    values(row) for row in rows
+                )
                 buffer.seek(0)
-                cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+                nullable = [connection.ops.quote_name(f.column) for f in self.fields if f.null]
+                force_null = f", FORCE_NULL ({', '.join(nullable)})" if nullable else ""
+                cursor.copy_expert(
+                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv{force_null})", buffer
+                )
             else:
                 marks = ", ".join(["%s"] * len(self.fields))
                 cursor.executemany(
@@ -348,31 +379,21 @@ class FastInsert:
 
     def pks(self, attribute: str, keys: list) -> list:
         """Primary keys of the rows just written, by their one-column natural key."""
-        manager = self.model._default_manager
-        if connection.vendor == "postgresql":
-            return list(manager.filter(**{f"{attribute}__in": keys}).values_list("pk", flat=True))
+        qn = connection.ops.quote_name
+        column = qn(self.model._meta.get_field(attribute.removesuffix("_id")).column)
+        select = (
+            f"SELECT {qn(self.model._meta.pk.column)} FROM {qn(self.model._meta.db_table)} "
+            f"WHERE {column}"
+        )
         pks = []
-        for chunk in _chunks(keys, 900):
-            pks.extend(manager.filter(**{f"{attribute}__in": chunk}).values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"{select} = ANY(%s)", [keys])
+                return [row[0] for row in cursor.fetchall()]
+            for chunk in _chunks(keys, 900):
+                cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                pks.extend(row[0] for row in cursor.fetchall())
         return pks
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 class LayoutResource(resources.ModelResource):
@@ -530,12 +551,20 @@ class LayoutResource(resources.ModelResource):
                 elif model_field.has_default():
                     empty = model_field.get_default()
             required = f.column_name in self.required_columns
+            if f.column_name in self.derived_columns:
+                blank_rule = ""  # the layout's ``derive`` fills it or says why not
+            elif f.attribute in self.key_attributes():
+                blank_rule = "key"
+            elif required:
+                blank_rule = "new"  # needed to create a record, kept when updating one
+            else:
+                blank_rule = ""
             rules.append(
                 (
                     f.column_name,
                     f.attribute,
                     f.widget.clean,
-                    required and f.column_name not in self.derived_columns,
+                    blank_rule,
                     required,
                     getattr(model_field, "max_length", None),
                     empty,
@@ -553,10 +582,12 @@ class LayoutResource(resources.ModelResource):
         ):
             cell = raw.get(column)
             if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
-                if required:
+                if required == "key":
                     errors.add(column, "必填，不能为空")
+                elif required:
+                    errors.blank_required.append(column)
                 continue
-            if isinstance(cell, str) and compact(cell) == CLEAR_MARKER:
+            if isinstance(cell, str) and "清空" in cell and compact(cell) == CLEAR_MARKER:
                 if keep:
                     errors.add(column, f"必填列不能清空（{CLEAR_MARKER}）")
                 else:
@@ -685,6 +716,9 @@ class LayoutResource(resources.ModelResource):
             stored = None
             if not errors:
                 stored = self.stored = existing.get(key)
+                if stored is None:
+                    for column in errors.blank_required:
+                        errors.add(column, "必填，不能为空")
                 self.clean_values(values, raw, errors)
                 self.stored = None
             if errors:
@@ -697,11 +731,16 @@ class LayoutResource(resources.ModelResource):
     def existing_by_key(self, keys: list[tuple], key_attrs: list[str]) -> dict[tuple, models.Model]:
         first = key_attrs[0]
         wanted = set(keys)
-        queryset = self._meta.model._default_manager.filter(
-            **{f"{first}__in": {k[0] for k in keys}}
-        )
+        candidates = {k[0] for k in keys}
+        manager = self._meta.model._default_manager
+        if len(key_attrs) == 1:
+            # Most rows of a large file are usually new: find which keys exist with one bare
+            # query before building instances of those alone.
+            candidates = existing_values(self._meta.model, first, list(candidates))
+            if not candidates:
+                return {}
         found = {}
-        for obj in queryset:
+        for obj in manager.filter(**{f"{first}__in": candidates}):
             key = tuple(getattr(obj, a) for a in key_attrs)
             if key in wanted:
                 found[key] = obj

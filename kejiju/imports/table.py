@@ -209,7 +209,7 @@ def locate(
         header_row=header_index + 1,
         title_rows=title_rows,
         hidden_columns=[(i, headers[i]) for i in hidden_columns],
-        format_name=book.format_name,
+        format_name=_format_name(book),
         encoding=book.encoding,
         notes=list(book.notes),
         _close=[book.close],
@@ -221,6 +221,14 @@ def locate(
         )
     table.rows = _data_rows(rows, header_index, sheet.hidden_rows, fill, table.skipped)
     return table, result
+
+
+def _format_name(book: Book) -> str:
+    if book.format != "csv":
+        return book.format_name
+    encoding = {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(book.encoding, book.encoding)
+    delimiter = {"\t": "制表符", ",": "逗号", ";": "分号"}.get(book.delimiter, book.delimiter)
+    return f"文本表格（{encoding} 编码，{delimiter}分隔）"
 
 
 def _merged_fill(merged: list, header_index: int) -> dict[tuple[int, int], tuple[int, int]]:
@@ -257,7 +265,7 @@ def _data_rows(rows, header_index, hidden, fill, skipped) -> Iterator[tuple[int,
         if first is None:
             skipped.append((number, "空行"))
             continue
-        if isinstance(first, str) and TOTAL_LABEL.match(compact(first)):
+        if isinstance(first, str) and "计" in first and TOTAL_LABEL.match(compact(first)):
             skipped.append((number, "合计行"))
             continue
         yield number, cells

@@ -8,6 +8,9 @@ CHANGES_SHOWN = 200
 
 
 class Command(BaseCommand):
+    # The system checks read every app's models, URLs and templates, which an import does not
+    # need: `manage.py check` and `migrate` run them.
+    requires_system_checks = []
     help = (
         "从表格导入数据（.xlsx、.xls、.ods、.csv 或制表符分隔的文本）：找到列名行，跳过标题、"
         "合计、空行和隐藏行并逐一说明；全部通过校验才写入，否则一行也不写入。"
@@ -49,6 +52,8 @@ class Command(BaseCommand):
             for line in report.change_lines(CHANGES_SHOWN):
                 self.stdout.write(f"  {line}")
             if len(report.changes) > CHANGES_SHOWN:
-                self.stdout.write(f"  ……另有 {len(report.changes) - CHANGES_SHOWN} 行更新，未逐一列出。")
+                self.stdout.write(
+                    f"  ……另有 {len(report.changes) - CHANGES_SHOWN} 行更新，未逐一列出。"
+                )
         title = layouts[layout].title
         self.stdout.write(f"{title}（{layout}）{report.summary()}")
