@@ -2,14 +2,14 @@ import django_filters
 from django.db.models import Exists, OuterRef
 
 from kejiju.choices import Level
-from kejiju.filters import SearchFilter
+from kejiju.filters import FilterSet, SearchFilter, YearFilter
 from kejiju.models import TechField, Town
 
 from .choices import ApplicationKind, ApplicationStatus, InstitutionType, QualificationType, Verdict
 from .models import Application, Enterprise, Qualification, RDInstitution
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = SearchFilter("name", "credit_code", label="名称或代码")
     town = django_filters.ModelChoiceFilter(
         label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
@@ -48,7 +48,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         )
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(FilterSet):
     q = SearchFilter("enterprise__name", "enterprise__credit_code", label="企业名称或代码")
     kind = django_filters.ChoiceFilter(
         label="申报类型", choices=ApplicationKind.choices, empty_label="全部"
@@ -61,7 +61,7 @@ class ApplicationFilter(django_filters.FilterSet):
     verdict = django_filters.ChoiceFilter(
         label="预审结论", choices=Verdict.choices, empty_label="全部"
     )
-    year = django_filters.NumberFilter(label="申报年度")
+    year = YearFilter(label="申报年度")
     town = django_filters.ModelChoiceFilter(
         label="所属镇街",
         field_name="enterprise__town",

@@ -1,12 +1,12 @@
 import django_filters
 
-from kejiju.filters import SearchFilter
+from kejiju.filters import FilterSet, SearchFilter, YearFilter
 
 from .choices import DrawPurpose, ExpertStatus, Title
 from .models import Draw, Expert, Specialty
 
 
-class ExpertFilter(django_filters.FilterSet):
+class ExpertFilter(FilterSet):
     q = SearchFilter("name", "employer", "specialties")
     specialty = django_filters.ModelChoiceFilter(
         label="专业领域",
@@ -28,12 +28,12 @@ class ExpertFilter(django_filters.FilterSet):
         return queryset.filter(specialty_links__specialty_id__in=ids).distinct()
 
 
-class DrawFilter(django_filters.FilterSet):
+class DrawFilter(FilterSet):
     q = SearchFilter("subject", "step", "supervisor", "applicant_names")
     purpose = django_filters.ChoiceFilter(
         label="用途", choices=DrawPurpose.choices, empty_label="全部"
     )
-    year = django_filters.NumberFilter(label="年度", field_name="created_at", lookup_expr="year")
+    year = YearFilter(label="年度", field_name="created_at")
 
     class Meta:
         model = Draw

@@ -1,5 +1,9 @@
 """The base of every list page: role check, django-filter, pagination of 20, 50 or 100 rows, and
-for the lists people keep in spreadsheets an Excel export of the filtered rows."""
+for the lists people keep in spreadsheets an Excel export of the filtered rows.
+
+No query parameter breaks a list: the filters check theirs in the filter form (``kejiju.filters``),
+a page number that is not one shows the first page and one past the end the last, and an
+unknown page size the default."""
 
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -25,6 +29,17 @@ class FilteredListView(RoleRequiredMixin, FilterView):
         except ValueError:
             return self.paginate_by
         return size if size in PAGE_SIZES else self.paginate_by
+
+    def paginate_queryset(self, queryset, page_size):
+        """As ``Paginator.get_page``: never a 404 for a page number."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def may_export(self) -> bool:
         return self.export_resource is not None

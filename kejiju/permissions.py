@@ -24,6 +24,10 @@ def deny(request, reason: str = "") -> PermissionDenied:
 def check_role(request, roles) -> None:
     if not request.user.has_role(*roles):
         raise deny(request, f"需要角色：{'、'.join(Role(r).label for r in roles)}")
+    if tuple(roles) == (Role.ENTERPRISE,) and not request.user.enterprise_id:
+        # An enterprise's own pages work on the user's enterprise; a superuser passes every role
+        # check without one.
+        raise deny(request, "该页面供企业用户办理本企业事务，当前账号未关联企业。")
 
 
 def role_required(*roles: str):

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from .audit import record
 from .choices import AuditAction, Role
+from .filters import FilterSet
 from .imports.exporting import table_response
 from .listing import export_query
 from .models import AuditEvent
@@ -122,7 +123,7 @@ def leader_home(request):
         return render(request, "kejiju/home_leader.html")
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(FilterSet):
     username = django_filters.CharFilter(label="用户名", lookup_expr="icontains")
     action = django_filters.ChoiceFilter(label="事件", choices=AuditAction.choices)
     at = django_filters.DateFromToRangeFilter(label="日期范围")

@@ -1,38 +1,14 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
-from kejiju.filters import SearchFilter
+from kejiju.filters import FilterSet, IdFilter, SearchFilter, YearFilter
 from kejiju.models import Town
 
 from .choices import ActivityKind, DisputeOutcome, LegalStatus, PatentType
 from .models import DisputeCase, IPActivity, Patent
 
 
-class YearFilter(django_filters.NumberFilter):
-    """A calendar year on a date field, as a range so that the date index is used. With
-    ``sort=True`` the rows are listed by that date: walking the list's default order (by filing
-    date) to find the few rows granted in one year would read most of the table."""
-
-    def __init__(self, *args, sort: bool = False, **kwargs):
-        self.sort = sort
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        year = int(value)
-        if self.sort:
-            qs = qs.order_by(f"-{self.field_name}", "-id")
-        return qs.filter(
-            **{
-                f"{self.field_name}__gte": f"{year}-01-01",
-                f"{self.field_name}__lt": f"{year + 1}-01-01",
-            }
-        )
-
-
-class PatentFilter(django_filters.FilterSet):
+class PatentFilter(FilterSet):
     """The filters an enterprise user may use on their own patents."""
 
     q = SearchFilter("application_number", "title", "applicants", label="申请号/名称/申请人")
@@ -42,17 +18,8 @@ class PatentFilter(django_filters.FilterSet):
     legal_status = django_filters.ChoiceFilter(
         label="法律状态", choices=LegalStatus.choices, empty_label="全部"
     )
-    filed_year = YearFilter(
-        label="申请年度",
-        field_name="filed_on",
-        widget=forms.NumberInput(attrs={"style": "width:7rem"}),
-    )
-    granted_year = YearFilter(
-        sort=True,
-        label="授权年度",
-        field_name="granted_on",
-        widget=forms.NumberInput(attrs={"style": "width:7rem"}),
-    )
+    filed_year = YearFilter(label="申请年度", field_name="filed_on")
+    granted_year = YearFilter(sort=True, label="授权年度", field_name="granted_on")
 
     class Meta:
         model = Patent
@@ -71,7 +38,7 @@ class StaffPatentFilter(PatentFilter):
     enterprise_name = django_filters.CharFilter(
         label="关联企业（名称或信用代码）", method="filter_enterprise_name"
     )
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(label="关联企业", field_name="enterprise_id")
     linked = django_filters.ChoiceFilter(
         label="是否关联企业",
         choices=[("yes", "已关联"), ("no", "未关联")],
@@ -98,35 +65,35 @@ class StaffPatentFilter(PatentFilter):
         return qs
 
 
-class DisputeFilter(django_filters.FilterSet):
+class DisputeFilter(FilterSet):
     q = SearchFilter("case_number", "cause", "parties", label="案件编号/案由/当事人")
     outcome = django_filters.ChoiceFilter(
         label="处理结果", choices=DisputeOutcome.choices, empty_label="全部"
     )
-    year = YearFilter(
-        label="受理年度",
-        field_name="accepted_on",
-        widget=forms.NumberInput(attrs={"style": "width:7rem"}),
-    )
+    year = YearFilter(label="受理年度", field_name="accepted_on")
 
     class Meta:
         model = DisputeCase
         fields = ["q", "outcome", "year"]
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     q = SearchFilter("title", "location", label="活动名称/地点")
     kind = django_filters.ChoiceFilter(
         label="活动类型", choices=ActivityKind.choices, empty_label="全部"
     )
-    year = YearFilter(
-        label="年度", field_name="held_on", widget=forms.NumberInput(attrs={"style": "width:7rem"})
-    )
+    year = YearFilter(label="年度", field_name="held_on")
 
     class Meta:
         model = IPActivity
         fields = ["q", "kind", "year"]
 
 
-def unlinked_search(qs, text: str):
-    return qs.filter(Q(applicants__icontains=text)) if text else qs
+class UnlinkedFilter(FilterSet):
+    """The search over the applicants of the patents linked to no enterprise."""
+
+    q = SearchFilter("applicants", label="申请人")
+
+    class Meta:
+        model = Patent
+        fields = ["q"]

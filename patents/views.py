@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from enterprises.models import Enterprise
+from kejiju.filters import year_param
 from kejiju.listing import FilteredListView
 from kejiju.permissions import role_required
 
 from . import services, statistics
-from .filters import ActivityFilter, DisputeFilter, PatentFilter, StaffPatentFilter
+from .filters import ActivityFilter, DisputeFilter, PatentFilter, StaffPatentFilter, UnlinkedFilter
 from .models import DisputeCase, IPActivity, Patent
 from .pagination import EstimatedCountPaginator
 from .permissions import EDITORS, PATENT_READERS, READERS, sees_whole_register
@@ -82,12 +83,11 @@ def unlinked_applicants(request):
     """Applicants of unlinked patents, grouped, to link them to enterprises in bulk."""
     if request.method == "POST":
         return _link(request)
-    q = request.GET.get("q", "").strip()
-    groups = Patent.objects.unlinked()
-    if q:
-        groups = groups.filter(applicants__icontains=q)
+    search = UnlinkedFilter(request.GET or None, queryset=Patent.objects.unlinked())
     groups = (
-        groups.values("applicants").annotate(patents=Count("pk")).order_by("-patents", "applicants")
+        search.qs.values("applicants")
+        .annotate(patents=Count("pk"))
+        .order_by("-patents", "applicants")
     )
     page = Paginator(groups, 50).get_page(request.GET.get("page"))
     enterprises = Enterprise.objects.only("pk", "name", "credit_code").order_by("name")
@@ -96,7 +96,7 @@ def unlinked_applicants(request):
         "patents/unlinked.html",
         {
             "page": page,
-            "q": q,
+            "filter": search,
             "enterprises": enterprises,
             "unlinked_total": Patent.objects.unlinked().count(),
         },
@@ -144,11 +144,7 @@ class ActivityListView(FilteredListView):
 @role_required(*READERS)
 def statistics_page(request):
     latest = statistics.latest_year() or timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", latest))
-    except ValueError:
-        year = latest
-    year = max(1985, min(year, timezone.localdate().year + 1))
+    year = max(1985, min(year_param(request, latest), timezone.localdate().year + 1))
     table = statistics.yearly_table(year)
     return render(
         request,

@@ -1,23 +1,20 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from kejiju.filters import SearchFilter, YesNoFilter
+from kejiju.filters import FilterSet, IdFilter, SearchFilter, YearFilter, YesNoFilter
 from kejiju.models import PlanCategory, Town
 
 from .choices import ProjectStatus, Stage
 from .models import Commissioner, Project
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FilterSet):
     q = SearchFilter("number", "name", "undertaker")
     category = django_filters.ModelChoiceFilter(
         label="计划类别", queryset=PlanCategory.objects.all(), empty_label="全部"
     )
-    year = django_filters.NumberFilter(
-        label="申报年度", field_name="applied_on", lookup_expr="year"
-    )
+    year = YearFilter(label="申报年度", field_name="applied_on")
     town = django_filters.ModelChoiceFilter(
         label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
     )
@@ -26,7 +23,7 @@ class ProjectFilter(django_filters.FilterSet):
     enterprise_name = django_filters.CharFilter(
         label="承担企业（名称或信用代码）", method="filter_enterprise_name"
     )
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(label="承担企业", field_name="enterprise_id")
     status = django_filters.ChoiceFilter(
         label="状态", choices=ProjectStatus.choices, empty_label="全部"
     )
@@ -67,7 +64,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(**late) if value else queryset.exclude(**late)
 
 
-class CommissionerFilter(django_filters.FilterSet):
+class CommissionerFilter(FilterSet):
     q = SearchFilter("name", "employer", "specialty")
     batch = django_filters.CharFilter(label="批次", lookup_expr="icontains")
     town = django_filters.ModelChoiceFilter(

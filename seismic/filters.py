@@ -1,13 +1,13 @@
 import django_filters
 
-from kejiju.filters import SearchFilter, YesNoFilter
+from kejiju.filters import FilterSet, SearchFilter, YearFilter, YesNoFilter
 from kejiju.models import Town
 
 from .choices import ActivityKind, ObservationKind, SiteKind, SiteStatus, ThemeDay
 from .models import DemoSite, ObservationPoint, SeismicActivity
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     q = SearchFilter("name", "place")
     kind = django_filters.ChoiceFilter(
         label="活动类型", choices=ActivityKind.choices, empty_label="全部"
@@ -18,14 +18,14 @@ class ActivityFilter(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(
         label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
     )
-    year = django_filters.NumberFilter(label="年度", field_name="held_on", lookup_expr="year")
+    year = YearFilter(label="年度", field_name="held_on")
 
     class Meta:
         model = SeismicActivity
         fields = ["q", "kind", "theme_day", "town", "year"]
 
 
-class SiteFilter(django_filters.FilterSet):
+class SiteFilter(FilterSet):
     q = SearchFilter("name", "contact")
     kind = django_filters.ChoiceFilter(label="类型", choices=SiteKind.choices, empty_label="全部")
     status = django_filters.ChoiceFilter(
@@ -40,7 +40,7 @@ class SiteFilter(django_filters.FilterSet):
         fields = ["q", "kind", "status", "town"]
 
 
-class PointFilter(django_filters.FilterSet):
+class PointFilter(FilterSet):
     q = SearchFilter("code", "name", "observer", "location")
     kind = django_filters.ChoiceFilter(
         label="观测类型", choices=ObservationKind.choices, empty_label="全部"

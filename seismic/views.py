@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView
 
+from kejiju.filters import year_param
 from kejiju.listing import FilteredListView
 from kejiju.permissions import RoleRequiredMixin, role_required
 
@@ -64,10 +65,7 @@ def _form_page(request, form, title: str, back_url: str, *, multipart: bool = Fa
 def overview(request):
     """The year's earthquake-safety work at a glance."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    year = year_param(request, today.year)
     activities = SeismicActivity.objects.in_year(year)
     totals = activities.aggregate(
         count=Count("pk"), participants=Sum("participants"), materials=Sum("materials")
