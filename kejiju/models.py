@@ -183,6 +183,11 @@ class AuditEvent(models.Model):
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
+        # Login failures, registrations and reset requests are counted per client address
+        # within a time window (kejiju.accounts.limits).
+        indexes = [
+            models.Index(fields=["ip_address", "action", "at"], name="kejiju_audit_ip_action_at")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
