@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -6,10 +6,21 @@ from simple_history.models import HistoricalRecords
 from .choices import AuditAction, Level, Role, Section
 
 
-class User(AbstractUser):
-    """A person who logs in to the portal, with exactly one role."""
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # ``createsuperuser`` makes an account without a role, and the superuser flag gives
+        # nothing (kejiju.permissions): the first administrators come from ``create_admin``.
+        extra_fields.setdefault("role", "")
+        return super().create_superuser(username, email, password, **extra_fields)
 
-    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.STAFF)
+
+class User(AbstractUser):
+    """A person who logs in to the portal, with one role (or none: an account without a role may
+    log in and change its password, nothing else)."""
+
+    role = models.CharField(
+        "角色", max_length=20, choices=Role.choices, default=Role.STAFF, blank=True
+    )
     section = models.CharField("所在科室", max_length=20, choices=Section.choices, blank=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -31,6 +42,8 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = PortalUserManager()
 
     class Meta:
         verbose_name = "用户"
