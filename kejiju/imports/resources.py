@@ -189,6 +189,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+HISTORY_EXTRA = ("history_date", "history_change_reason", "history_type", "history_user_id")
 HISTORY_COLUMNS = {
     "history_id",
     "history_date",
@@ -337,63 +338,127 @@ class FastInsert:
                 adapters.append(None)
         return adapters
 
-    def write(self, rows: list[dict]) -> None:
+    def write(self, rows: list[dict], *, user=None, reason: str = "") -> bool:
+        """Writes ``rows`` and, for a model with django-simple-history, their "+" records from
+        the same values. Returns False (and writes nothing) when it cannot give the rows their
+        ids itself or the history table has columns it cannot fill: the caller then writes
+        another way."""
         unknown = {k for row in rows for k in row} - self.attnames
         if unknown:
             raise TypeError(f"{self.model.__name__} has no fields {sorted(unknown)}")
+        history = self._history_columns()
+        if history is False:
+            return False
         defaults = self._defaults()
-        names = [f.attname for f in self.fields]
-        copy = connection.vendor == "postgresql"
-        adapters = self._adapters()
-        plan = list(zip(names, defaults, adapters, strict=True))
+        plan = list(zip([f.attname for f in self.fields], defaults, self._adapters(), strict=True))
 
-        def values(row):
-            out = []
+        def values(pk, row):
+            out = [pk]
             for name, default, adapt in plan:
                 value = row.get(name, default)
                 out.append(adapt(value) if adapt is not None and value is not None else value)
             return out
 
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        with connection.cursor() as cursor:
-            if copy:
-                # CSV in C: every value quoted, so an empty text stays empty; nullable columns
-                # turn a quoted empty value back into NULL.
-                buffer = io.StringIO()
-                csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
-                    values(row) for row in rows
-                )
-                buffer.seek(0)
-                nullable = [connection.ops.quote_name(f.column) for f in self.fields if f.null]
-                force_null = f", FORCE_NULL ({', '.join(nullable)})" if nullable else ""
-                cursor.copy_expert(
-                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv{force_null})", buffer
-                )
-            else:
-                marks = ", ".join(["%s"] * len(self.fields))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                    [values(row) for row in rows],
-                )
-
-    def pks(self, attribute: str, keys: list) -> list:
-        """Primary keys of the rows just written, by their one-column natural key."""
         qn = connection.ops.quote_name
-        column = qn(self.model._meta.get_field(attribute.removesuffix("_id")).column)
-        select = (
-            f"SELECT {qn(self.model._meta.pk.column)} FROM {qn(self.model._meta.db_table)} "
-            f"WHERE {column}"
-        )
-        pks = []
+        pk = self.model._meta.pk
+        columns = [pk.column, *(f.column for f in self.fields)]
+        nullable = [f.column for f in self.fields if f.null]
         with connection.cursor() as cursor:
+            ids = self._new_ids(cursor, len(rows))
+            if ids is None:
+                return False
+            records = [values(new_id, row) for new_id, row in zip(ids, rows, strict=True)]
             if connection.vendor == "postgresql":
-                cursor.execute(f"{select} = ANY(%s)", [keys])
-                return [row[0] for row in cursor.fetchall()]
-            for chunk in _chunks(keys, 900):
-                cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk)
-                pks.extend(row[0] for row in cursor.fetchall())
-        return pks
+                # GIN indexes (the trigram search indexes) take new entries into their pending
+                # list; merged by many small merges as the 4 MB default fills, they cost more
+                # than the COPY itself. The list is merged once, in bulk, by ``flush``.
+                cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+            self._put(cursor, qn(self.model._meta.db_table), columns, records, nullable)
+            if history:
+                table, date = history
+                user_id = getattr(user, "pk", None)
+                extra = [date, reason, "+", user_id]
+                self._put(
+                    cursor,
+                    qn(table),
+                    [*columns, *HISTORY_EXTRA],
+                    [[*record, *extra] for record in records],
+                    [*nullable, "history_change_reason", "history_user_id"],
+                )
+        return True
+
+    def _history_columns(self):
+        """(history table, the history date as the database takes it), None for a model
+        without history, False for a history table with columns of its own."""
+        if not hasattr(self.model, "history"):
+            return None
+        history = self.model.history.model
+        tracked = {f.column for f in history.tracked_fields}
+        mine = {self.model._meta.pk.column, *(f.column for f in self.fields)}
+        columns = {f.column for f in history._meta.concrete_fields}
+        if tracked != mine or columns != tracked | HISTORY_COLUMNS:
+            return False
+        date = history._meta.get_field("history_date").get_db_prep_value(
+            timezone.now(), connection, prepared=False
+        )
+        return history._meta.db_table, date
+
+    def _new_ids(self, cursor, count: int) -> list | None:
+        """Primary keys for ``count`` new rows, taken from the table's sequence (PostgreSQL) or
+        above the largest ever used (SQLite, whose write lock the import's transaction holds)."""
+        pk = self.model._meta.pk
+        if not isinstance(pk, models.AutoField):
+            return None
+        table = self.model._meta.db_table
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk.column])
+            sequence = cursor.fetchone()[0]
+            if sequence is None:
+                return None
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            return None
+        qn = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({qn(pk.column)}) FROM {qn(table)}")
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(largest, row[0] if row else 0) + 1
+        return list(range(start, start + count))
+
+    @staticmethod
+    def _put(cursor, table: str, columns: list[str], records: list[list], nullable) -> None:
+        qn = connection.ops.quote_name
+        names = ", ".join(qn(c) for c in columns)
+        if connection.vendor == "postgresql":
+            # CSV in C: every value quoted, so an empty text stays empty; nullable columns turn
+            # a quoted empty value back into NULL.
+            buffer = io.StringIO()
+            csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(records)
+            buffer.seek(0)
+            force_null = f", FORCE_NULL ({', '.join(qn(c) for c in nullable)})" if nullable else ""
+            cursor.copy_expert(
+                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{force_null})", buffer
+            )
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", records)
+
+    def flush(self) -> None:
+        """Merges the pending lists of the table's GIN indexes into the indexes (PostgreSQL),
+        so that the import leaves its index work done."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+                "WHERE i.indrelid = %s::regclass AND am.amname = 'gin'",
+                [self.model._meta.db_table],
+            )
+            for (index,) in cursor.fetchall():
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
 
 class LayoutResource(resources.ModelResource):
@@ -703,6 +768,10 @@ class LayoutResource(resources.ModelResource):
         with transaction.atomic():
             for batch in _chunks(accepted, self.batch_size):
                 self._write_batch(batch, key_attrs, report, user, dry_run)
+            if report.created and not dry_run:
+                writer = FastInsert.for_model(self._meta.model)
+                if writer is not None:
+                    writer.flush()
             self.finish(report, dry_run=dry_run)
             if dry_run:
                 transaction.set_rollback(True)
@@ -800,26 +869,16 @@ class LayoutResource(resources.ModelResource):
                 )
 
     def insert(self, rows: list[dict], key_attrs: list[str], user) -> None:
-        """New records with their history: straight to the table (COPY on PostgreSQL, one
-        multi-row statement on SQLite) when the natural key is one column and every field is a
-        plain value; through bulk_create otherwise."""
+        """New records with their history: straight to the tables (COPY on PostgreSQL, one
+        multi-row statement on SQLite) when every field is a plain value; through bulk_create
+        otherwise."""
         model = self._meta.model
-        tracked = hasattr(model, "history")
-        writer = FastInsert.for_model(model) if len(key_attrs) == 1 else None
-        if writer is not None:
-            writer.write(rows)
-            if tracked:
-                pks = writer.pks(key_attrs[0], [r[key_attrs[0]] for r in rows])
-                if copy_to_history(model, pks, "+", user=user, reason=self.change_reason):
-                    return
-                created = list(model._default_manager.filter(pk__in=pks))
-                model.history.bulk_history_create(
-                    created, default_user=user, default_change_reason=self.change_reason
-                )
+        writer = FastInsert.for_model(model)
+        if writer is not None and writer.write(rows, user=user, reason=self.change_reason):
             return
         objects = [model(**values) for values in rows]
         created = model._default_manager.bulk_create(objects)
-        if not tracked:
+        if not hasattr(model, "history"):
             return
         pks = [obj.pk for obj in created]
         if all(pks) and copy_to_history(model, pks, "+", user=user, reason=self.change_reason):
