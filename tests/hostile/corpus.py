@@ -395,6 +395,40 @@ SHEETS: list[SheetCase] = [
     SheetCase("xlsx-is-exe", "experts", "专家.xlsx", lambda: EXE, "可执行程序"),
     SheetCase("xlsx-is-html", "projects", "项目.xlsx", lambda: HTML, "网页"),
     SheetCase("xlsx-is-ole-xls", "patents", "专利.xlsx", lambda: OLE, "旧版 Excel"),
+    # Web systems export an HTML table named .xls; an OpenDocument text is not a sheet.
+    SheetCase(
+        "xls-is-html-table",
+        "enterprises",
+        "企业名录.xls",
+        lambda: (
+            b"<html><body><table><tr><td>\xe4\xbc\x81\xe4\xb8\x9a</td></tr></table></body></html>"
+        ),
+        "网页（HTML / XML），不是 Excel 工作簿",
+    ),
+    SheetCase(
+        "ods-is-odt",
+        "patents",
+        "专利.ods",
+        lambda: zip_of(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.text",
+                "content.xml": b"<office:document-content/>",
+            }
+        ),
+        "不是表格",
+    ),
+    SheetCase(
+        "ods-with-dtd",
+        "patents",
+        "专利.ods",
+        lambda: zip_of(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+            }
+        ),
+        "DTD",
+    ),
     SheetCase(
         "xlsx-is-csv",
         "seismic_activities",
