@@ -1,0 +1,43 @@
+/* What the pages ask for through data-* attributes. The Content-Security-Policy refuses inline
+ * scripts and on…= handler attributes, so templates never carry them:
+ *
+ *   <form data-confirm="确认提交？">          asks before the form is submitted;
+ *   <button data-confirm="确认删除？">        asks before the click does anything
+ *                                            (also <a> and <input>);
+ *   <select data-autosubmit>                 submits its form when the value changes.
+ *
+ * The listeners sit on the document, so content htmx swaps in is covered without more work.
+ * They listen in the capture phase: a declined confirmation stops the event before anything
+ * else (htmx included) acts on it.
+ */
+(function () {
+  "use strict";
+
+  function declined(element) {
+    var question = element.getAttribute("data-confirm");
+    return question !== null && !window.confirm(question);
+  }
+
+  function stop(event) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && declined(form)) stop(event);
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element)) return;
+    var control = event.target.closest("button[data-confirm], input[data-confirm], a[data-confirm]");
+    if (control && declined(control)) stop(event);
+  }, true);
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof Element && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.submit();
+    }
+  });
+})();
