@@ -8,7 +8,6 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import cycle
 
 from .choices import PatentType
 
@@ -44,8 +43,11 @@ class ApplicationNumber:
         return year
 
 
+_REPEATED_WEIGHTS = _WEIGHTS * 2
+
+
 def check_character(body: str) -> str:
-    total = sum(map(operator.mul, map(int, body), cycle(_WEIGHTS)))
+    total = sum(map(operator.mul, map(int, body), _REPEATED_WEIGHTS))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 

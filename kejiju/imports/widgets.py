@@ -101,8 +101,11 @@ class ChoiceWidget(widgets.Widget):
         self.by_label = {label_key(value): value for value in choices.values}
         self.by_label.update({label_key(alias): value for alias, value in (aliases or {}).items()})
         self.by_label.update({label_key(label): value for value, label in choices.choices})
+        self.exact = {str(label): value for value, label in choices.choices}
 
     def clean(self, value, row=None, **kwargs):
+        if value.__class__ is str and value in self.exact:
+            return self.exact[value]  # the label as the template writes it: most cells
         raw = text(value)
         if not raw:
             return self.default
