@@ -377,3 +377,20 @@ def test_the_web_preview_shows_title_rows_skipped_rows_and_changes(tmp_path, tow
     assert "未识别的列（已忽略）：第 H 列「备注」" in page
     assert "从业人数：" in page and "12" in page and "<strong>80</strong>" in page
     assert Enterprise.objects.get(credit_code=CODES[3]).staff_count == 12  # a preview only
+
+
+def test_the_template_explains_title_rows_and_the_clearing_marker(login, users):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from kejiju.choices import Role
+
+    response = login(users[Role.STAFF]).get(reverse("imports:template", args=["enterprises"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    notes = " ".join(str(row[0].value) for row in workbook["填写说明"].iter_rows())
+    assert "<清空>" in notes and "空白单元格保留原值" in notes and "合计行不会导入" in notes
+    assert [c.value for c in workbook.worksheets[0][1]][:3] == [
+        "统一社会信用代码*",
+        "企业名称*",
+        "所属镇街*",
+    ]
