@@ -149,8 +149,45 @@ def users(make_user, enterprise, expert_record):
 
 @pytest.fixture
 def login(client):
+    """Logs ``user`` in; a user who needs the second factor has passed it (see below)."""
+
     def do(user):
         client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_passes_the_second_factor():
+    """``Client.force_login`` stands for a completed login, so for a user whose role needs the
+    second factor (KEJIJU_OTP_REQUIRED_ROLES) it also marks the session verified, as
+    ``django_otp.login`` does after a right code. Tests of the second factor itself log in
+    through the form, or with ``unverified_login``."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from kejiju.accounts.testing import mark_verified, needs_second_factor
+
+        if needs_second_factor(user):
+            mark_verified(self, user)
+
+    ClientMixin.force_login = force_login
+    ClientMixin.force_login_unverified = original
+    yield
+    ClientMixin.force_login = original
+    del ClientMixin.force_login_unverified
+
+
+@pytest.fixture
+def unverified_login(client):
+    """Logs ``user`` in with the password step only: the second factor is still to come."""
+
+    def do(user):
+        client.force_login_unverified(user)
         return client
 
     return do
@@ -233,8 +270,16 @@ def browser():
 
 
 def log_in(browser, live_server, username: str, password: str) -> None:
+    """Logs in through the form; a user who needs the second factor then types a backup code
+    made for the purpose at the verification page, as a person without their phone would."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
+    from kejiju.accounts.testing import fresh_backup_code, needs_second_factor
+    from kejiju.models import User
+
+    user = User.objects.filter(username=username).first()
+    code = fresh_backup_code(user) if user is not None and needs_second_factor(user) else None
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/accounts/login/")
     browser.find_element(By.ID, "id_username").send_keys(username)
@@ -242,9 +287,12 @@ def log_in(browser, live_server, username: str, password: str) -> None:
     button = browser.find_element(By.CSS_SELECTOR, "button[type=submit]")
     button.click()
     # wait for the answer to the form, so that the next step never cuts the request short
-    from selenium.webdriver.support.wait import WebDriverWait
-
     WebDriverWait(browser, 15).until(lambda driver: replaced(button))
+    if code and "/accounts/two-factor/verify/" in browser.current_url:
+        browser.find_element(By.ID, "id_token").send_keys(code)
+        button = browser.find_element(By.CSS_SELECTOR, "form button[type=submit].btn-primary")
+        button.click()
+        WebDriverWait(browser, 15).until(lambda driver: replaced(button))
 
 
 def replaced(element) -> bool:

@@ -90,13 +90,17 @@ def seed() -> dict:
         _relations()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    passwords = {}
+    from kejiju.accounts.second_factor import issue_backup_codes, role_requires
+
+    passwords, codes = {}, {}
     for role, username in USERS.items():
         user = User.objects.get(username=username)
         passwords[role] = _random_password()
         user.set_password(passwords[role])
         user.save(update_fields=["password", "password_changed_at"])
-    return _plan(passwords)
+        if role_requires(user):  # the second factor: one backup code for the one login
+            codes[role] = issue_backup_codes(user)[0]
+    return _plan(passwords, codes)
 
 
 def _random_password() -> str:
@@ -194,7 +198,7 @@ def _relations() -> None:
             compute_indicators(year)
 
 
-def _plan(passwords: dict[str, str]) -> dict:
+def _plan(passwords: dict[str, str], codes: dict[str, str]) -> dict:
     """What the driver needs to build its requests: logins and samples of existing rows."""
     from enterprises.models import Enterprise
     from experts.models import Draw, Expert, Specialty
@@ -207,7 +211,7 @@ def _plan(passwords: dict[str, str]) -> dict:
         return list(model.objects.order_by("?").values_list("pk", flat=True)[:size])
 
     return {
-        "logins": {role: [USERS[role], passwords[role]] for role in USERS},
+        "logins": {role: [USERS[role], passwords[role], codes.get(role)] for role in USERS},
         "enterprises": sample(Enterprise),
         "patents": sample(Patent),
         "patent_numbers": list(
@@ -378,8 +382,9 @@ def _cookies(headers) -> dict[str, str]:
     return found
 
 
-def log_in(port: int, username: str, password: str) -> str:
-    """Logs in through the login form (CSRF token and all); returns the Cookie header."""
+def log_in(port: int, username: str, password: str, code: str | None = None) -> str:
+    """Logs in through the login form (CSRF token and all), then types ``code`` at the second
+    factor's page when the role needs one; returns the Cookie header."""
     client = Client(port)
     status, _, headers, body = client.request("GET", "/accounts/login/", {})
     if status != 200:
@@ -399,6 +404,24 @@ def log_in(port: int, username: str, password: str) -> str:
     cookies.update(_cookies(headers))
     if status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"logging {username} in failed: {status} {location}")
+    if "/accounts/two-factor/" in location:
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        status, _, headers, body = client.request("GET", location, {"Cookie": cookie})
+        cookies.update(_cookies(headers))
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        form = urlencode({"token": code or "", "csrfmiddlewaretoken": token})
+        status, location, headers, _ = client.request(
+            "POST",
+            location,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            },
+            form,
+        )
+        cookies.update(_cookies(headers))
+        if status != 302 or "/accounts/two-factor/" in location:
+            raise SystemExit(f"the second factor of {username} failed: {status} {location}")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
@@ -456,8 +479,8 @@ def drive(port: int, plan: dict, clients: int, duration: float, phase: str) -> d
 def driver(port: int, plan_file: Path, clients: list[int], duration: float, out: Path) -> None:
     plan = json.loads(plan_file.read_text())
     plan["cookies"] = {
-        role: log_in(port, username, password)
-        for role, (username, password) in plan["logins"].items()
+        role: log_in(port, username, password, code)
+        for role, (username, password, code) in plan["logins"].items()
     }
     # one pass over every page: warms each worker's caches and checks that each page answers
     warm = drive(port, plan, clients=WORKERS, duration=max(10.0, duration / 2), phase="warm-up")

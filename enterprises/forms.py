@@ -332,15 +332,10 @@ class RegistrationForm(BootstrapMixin, forms.ModelForm):
         return code
 
     def clean_username(self):
+        # Whether the name is taken is not said here (it would tell anyone which accounts
+        # exist): the view answers the same either way and tells the applicant by e-mail.
         username = self.cleaned_data["username"].strip()
         User.username_validator(username)
-        if (
-            User.objects.filter(username__iexact=username).exists()
-            or AccountRequest.objects.filter(
-                username__iexact=username, status=AccountRequest.Status.PENDING
-            ).exists()
-        ):
-            raise forms.ValidationError("该用户名已被使用。")
         return username
 
     def clean(self):

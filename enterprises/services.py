@@ -44,6 +44,29 @@ TRANSITIONS = {
 # ---- accounts ------------------------------------------------------------------------------
 
 
+def username_available(username: str) -> bool:
+    """Neither an account nor a pending registration has this login name (any case)."""
+    from kejiju.models import User
+
+    return not (
+        User.objects.filter(username__iexact=username).exists()
+        or AccountRequest.objects.filter(
+            username__iexact=username, status=AccountRequest.Status.PENDING
+        ).exists()
+    )
+
+
+def tell_username_unavailable(*, email: str, username: str, enterprise_name: str) -> None:
+    """The registration with a taken login name is not filed; only the applicant's mailbox
+    learns why (the page answers as for any registration)."""
+    notify(
+        [email],
+        "注册申请未受理：登录用户名无法使用",
+        f"{enterprise_name}：\n您申请的登录用户名「{username}」已被使用或正在审核中，本次注册申请未受理。"
+        "请更换一个登录用户名后重新提交注册申请。\n如您已有本平台账号，可在登录页使用「忘记密码」找回。",
+    )
+
+
 def request_account(*, credit_code: str, password: str, **fields) -> AccountRequest:
     return AccountRequest.objects.create(
         credit_code=normalize_credit_code(credit_code), password=make_password(password), **fields

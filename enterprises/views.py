@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from kejiju.choices import Role
+from kejiju.accounts import limits
+from kejiju.audit import record
+from kejiju.choices import AuditAction, Role
 from kejiju.listing import FilteredListView
 from kejiju.pdf import render_pdf
 from kejiju.permissions import role_required
@@ -62,12 +64,34 @@ def _form_errors(form) -> str:
 
 
 def register(request):
+    """A registration is answered the same whether its login name is free or not (the page
+    never tells who has an account): a taken name files nothing and the applicant learns it by
+    e-mail. At most ``KEJIJU_REGISTRATION_PER_HOUR`` registrations an hour from one address."""
     if request.user.is_authenticated:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and limits.registrations_exhausted(request):
+        record(
+            AuditAction.RATE_LIMITED, request, detail="企业注册：该地址 1 小时内提交次数已达上限"
+        )
+        form.errors.clear()
+        form.add_error(None, "注册申请提交过于频繁，请 1 小时后再试。")
+        return render(request, "enterprises/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password1", "password2")}
-        services.request_account(password=form.cleaned_data["password1"], **data)
+        if services.username_available(data["username"]):
+            services.request_account(password=form.cleaned_data["password1"], **data)
+            detail = f"{data['enterprise_name']}（{data['credit_code']}）已提交，待审核"
+        else:
+            services.tell_username_unavailable(
+                email=data["email"],
+                username=data["username"],
+                enterprise_name=data["enterprise_name"],
+            )
+            detail = f"{data['enterprise_name']}（{data['credit_code']}）：登录用户名已被使用，未受理，已邮件告知申请人"
+        record(
+            AuditAction.REGISTRATION_REQUESTED, request, username=data["username"], detail=detail
+        )
         return redirect("enterprises:register_done")
     return render(request, "enterprises/register.html", {"form": form})
 

@@ -44,7 +44,16 @@ class PasswordExpiryMiddleware:
     Off when the setting is 0 (the default); 等保 assessments usually ask for 90 days.
     """
 
-    allowed_url_names = ("password_change", "password_change_done", "logout", "login")
+    # The second factor comes first (kejiju.accounts.middleware), so its pages stay open here.
+    allowed_url_names = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "otp_setup",
+        "otp_verify",
+        "otp_backup_codes",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

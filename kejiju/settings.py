@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "captcha",
     "simple_history",
     "import_export",
     "django_filters",
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
     "projects",
     "seismic",
     "reports",
+    # After the django-otp plugins: its admin module takes their device pages out of the admin.
+    "kejiju.accounts",
 ]
 
 MIDDLEWARE = [
@@ -68,9 +74,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Messages before the two below: both tell the user why they were sent elsewhere.
+    "django_otp.middleware.OTPMiddleware",
+    # Messages before the three below: each tells the user why they were sent elsewhere.
     "django.contrib.messages.middleware.MessageMiddleware",
     "kejiju.middleware.IdleTimeoutMiddleware",
+    # The second factor before the password's age: verification first, then the change.
+    "kejiju.accounts.middleware.SecondFactorMiddleware",
     "kejiju.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -247,6 +256,37 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 KEJIJU_PORTAL_NAME = env.str("KEJIJU_PORTAL_NAME", default="瑞安市科学技术局业务平台")
 KEJIJU_BUREAU_NAME = env.str("KEJIJU_BUREAU_NAME", default="瑞安市科学技术局")
+
+# Password spraying (one address, one password, many user names): the lockout above counts per
+# user name + address and never sees it, so failures are also counted per address across user
+# names (from the audit log, kejiju.accounts.limits). From this many failures within the window
+# every login from that address needs the picture captcha (图形验证码, django-simple-captcha) —
+# a captcha, not a lockout, so an office behind one NAT address keeps working, and the accounts
+# keep logging in from other addresses. 0: the captcha always.
+KEJIJU_CAPTCHA_AFTER_FAILURES = env.int("KEJIJU_CAPTCHA_AFTER_FAILURES", default=20)
+KEJIJU_CAPTCHA_WINDOW_MINUTES = env.int("KEJIJU_CAPTCHA_WINDOW_MINUTES", default=15)
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes a picture stays answerable
+CAPTCHA_FONT_SIZE = 32
+CAPTCHA_IMAGE_SIZE = (120, 44)
+CAPTCHA_2X_IMAGE = False
+# Enterprise registrations per address and hour; 忘记密码 requests per address and hour, and
+# reset mails per account and hour (beyond it the answer is the same, no mail goes out); how
+# long a reset link works.
+KEJIJU_REGISTRATION_PER_HOUR = env.int("KEJIJU_REGISTRATION_PER_HOUR", default=5)
+KEJIJU_PASSWORD_RESET_PER_HOUR = env.int("KEJIJU_PASSWORD_RESET_PER_HOUR", default=10)
+KEJIJU_PASSWORD_RESET_PER_ACCOUNT = env.int("KEJIJU_PASSWORD_RESET_PER_ACCOUNT", default=3)
+KEJIJU_PASSWORD_RESET_LINK_MINUTES = env.int("KEJIJU_PASSWORD_RESET_LINK_MINUTES", default=60)
+
+# The second factor (等保 三级): a TOTP authenticator app plus one-time backup codes
+# (django-otp), required for these roles (values of kejiju.choices.Role; a value the portal does
+# not know is ignored), offered to everyone, and then required for whoever enrolled.
+KEJIJU_OTP_REQUIRED_ROLES = env.list(
+    "KEJIJU_OTP_REQUIRED_ROLES", default=["admin", "security_admin", "auditor"]
+)
+KEJIJU_OTP_BACKUP_CODES = 10
+OTP_TOTP_ISSUER = env.str("KEJIJU_OTP_ISSUER", default=KEJIJU_BUREAU_NAME)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

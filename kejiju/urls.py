@@ -3,6 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .accounts.views import admin_login
+
+# One login page for the portal and the admin site: the captcha after repeated failures from one
+# address, the lockout and the second factor apply to both.
+admin.site.login = admin_login
 
 admin.site.site_header = "瑞安市科学技术局业务平台 · 后台管理"
 admin.site.site_title = "科技局后台管理"
@@ -10,7 +15,7 @@ admin.site.index_title = "数据与用户管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("", include("kejiju.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/invitation/<uidb64>/<token>/",

@@ -28,14 +28,6 @@ ROLE_HOMES = {
 }
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
-
-
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
 

@@ -49,6 +49,24 @@ leader_home                       GET    -                              login 40
 audit_log                         GET    -                              login 403   403    403   200     403   403     403   403
 healthz                           GET    -                              200   200   200    200   200     200   200     200   200
 
+# ---- 忘记密码, the second factor (admin and auditor need it), the captcha's picture
+password_reset                    GET    -                              200   200   200   200   200   200   200   200   200
+password_reset                    POST   -                              200   200   200   200   200   200   200   200   200
+password_reset_done               GET    -                              200   200   200   200   200   200   200   200   200
+password_reset_confirm            GET    uidb64=uidb64,token=token      200   200   200   200   200   200   200   200   200
+password_reset_confirm            POST   uidb64=uidb64,token=token      200   200   200   200   200   200   200   200   200
+password_reset_complete           GET    -                              200   200   200   200   200   200   200   200   200
+two_factor                        GET    -                              login 200   200   200   200   200   200   200   200
+otp_setup                         GET    -                              login 200   200   302   302   200   200   200   200
+otp_setup                         POST   -                              login 200   200   302   302   200   200   200   200
+otp_verify                        GET    -                              login 302   302   302   302   302   302   302   302
+otp_verify                        POST   -                              login 302   302   302   302   302   302   302   302
+otp_backup_codes                  GET    -                              login 302   302   200   200   302   302   302   302
+otp_backup_codes                  POST   -                              login 302   302   302   302   302   302   302   302
+otp_disable                       GET    -                              405   405   405   405   405   405   405   405   405
+otp_disable                       POST   -                              login 302   302   302   302   302   302   302   302
+captcha-image                     GET    key=captcha_key                200   200   200   200   200   200   200   200   200
+
 # ---- enterprises: registration, the enterprise's own pages, review, the registry
 enterprises:register              GET    -                              200   302   302    302   302     302   302     302   302
 enterprises:register              POST   -                              200   302   302    302   302     302   302     302   302
@@ -238,7 +256,6 @@ CODES = {"200", "302", "400", "403", "404", "405", "login", "-"}
 # Answers that refuse the request: a POST answered so must change nothing.
 REFUSALS = {"login", "403", "404", "405"}
 
-
 class Row:
     """One line of the matrix: a URL name, a method, what fills the URL, and the answers."""
 
@@ -262,7 +279,6 @@ class Row:
 
     def __repr__(self) -> str:
         return f"{self.name} {self.method}"
-
 
 MATRIX = [
     Row(line) for line in ROWS.splitlines() if line.strip() and not line.lstrip().startswith("#")

@@ -59,3 +59,69 @@ def test_a_locked_account_sees_the_lockout_page(browser, live_server, users, aud
     log_in(browser, live_server, users[Role.EXPERT].username, PASSWORD)
     browser.save_screenshot(str(ARTIFACTS / "login-locked-out.png"))
     assert "账户已被临时锁定" in browser.find_element(By.TAG_NAME, "body").text
+
+
+def test_an_administrator_enrols_the_second_factor_on_first_login(
+    browser, live_server, make_user, audit_log_flushable
+):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from selenium.webdriver.common.by import By
+
+    from conftest import submit
+
+    admin = make_user(Role.ADMIN, "first-admin")
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys(admin.username)
+    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    assert "/accounts/two-factor/setup/" in browser.current_url
+    qr = browser.find_element(By.CSS_SELECTOR, "[data-testid=otp-qr] svg")
+    assert qr.size["width"] >= 150
+    secret = browser.find_element(By.CSS_SELECTOR, "[data-testid=otp-secret]").text
+    browser.save_screenshot(str(ARTIFACTS / "otp-setup.png"))
+
+    # Any page before enrolment comes back here.
+    browser.get(f"{live_server.url}/admin/")
+    assert "/accounts/two-factor/setup/" in browser.current_url
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert secret.replace(" ", "") in device.config_url
+    code = str(totp(device.bin_key, device.step, device.t0, device.digits)).zfill(6)
+    browser.find_element(By.ID, "id_token").send_keys(code)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form button.btn-primary"))
+    codes = browser.find_elements(By.CSS_SELECTOR, "[data-testid=backup-code-list] li")
+    assert len(codes) == 10
+    browser.save_screenshot(str(ARTIFACTS / "otp-backup-codes.png"))
+    browser.find_element(By.LINK_TEXT, "我已保存，继续").click()
+    assert browser.current_url.removeprefix(live_server.url).startswith("/admin/")
+    assert "数据与用户管理" in browser.find_element(By.TAG_NAME, "body").text
+
+
+def test_after_spraying_the_login_page_shows_a_captcha_that_works(
+    browser, live_server, users, audit_log_flushable
+):
+    from captcha.models import CaptchaStore
+    from django.test import Client
+    from selenium.webdriver.common.by import By
+
+    from conftest import submit
+
+    for i in range(20):  # one password, twenty user names, from the browser's address
+        Client().post(
+            "/accounts/login/",
+            {"username": f"clerk{i}", "password": "Spring-2026!"},
+            REMOTE_ADDR="127.0.0.1",
+        )
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/accounts/login/")
+    image = browser.find_element(By.CSS_SELECTOR, "[data-testid=captcha-image]")
+    assert browser.execute_script("return arguments[0].naturalWidth", image) > 0
+    browser.save_screenshot(str(ARTIFACTS / "login-captcha.png"))
+    key = browser.find_element(By.NAME, "captcha_0").get_attribute("value")
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    browser.find_element(By.ID, "id_username").send_keys(users[Role.STAFF].username)
+    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    browser.find_element(By.NAME, "captcha_1").send_keys(answer)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    assert browser.current_url.removeprefix(live_server.url).startswith("/staff/")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kejiju import demo
@@ -23,3 +24,15 @@ class Command(BaseCommand):
             roles = {username: role.label for username, role, *_ in demo.ACCOUNTS}
             for username, password in passwords.items():
                 self.stdout.write(f"  {username:<12} {password:<16} {roles.get(username, '')}")
+            second = [
+                u for u, role, *_ in demo.ACCOUNTS if role in settings.KEJIJU_OTP_REQUIRED_ROLES
+            ]
+            if second:
+                self.stdout.write("")
+                self.stdout.write(
+                    f"{'、'.join(second)} 须使用两步验证：首次登录时用手机验证器应用扫描页面上的二维码启用，"
+                    "并保存随后显示的备用验证码。"
+                )
+                self.stdout.write(
+                    "没有手机时，在另一个终端运行 .venv/bin/python manage.py demo_otp <用户名> 查看当前验证码。"
+                )
