@@ -1,10 +1,13 @@
 from django.conf import settings
 
+from .accounts import second_factor
 from .navigation import flat_menu_for, menu_for
 
 
 def portal(request):
     user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and second_factor.pending(request):
+        user = None  # no menu until the second factor is done: every page leads back to it
     return {
         "portal_name": settings.KEJIJU_PORTAL_NAME,
         "bureau_name": settings.KEJIJU_BUREAU_NAME,

@@ -364,6 +364,7 @@ def test_a_privileged_role_reaches_no_page_before_enrolling(make_user, settings,
 
     page = client.get(reverse("otp_setup")).content.decode()
     assert "<svg" in page and "otp-secret" in page and "必须启用两步验证" in page
+    assert 'class="nav-link' not in page  # no menu: every page leads back here
     device, codes = enrol(client, next_url="/audit/")
     assert device.confirmed and len(codes) == 10
     assert StaticToken.objects.filter(device__user=user).count() == 10
