@@ -44,15 +44,24 @@ class ApplicationNumber:
 
 
 _REPEATED_WEIGHTS = _WEIGHTS * 2
+# Σ wᵢ over the first n weights: the ASCII codes of the digits are 48 above their values.
+_ZERO_OFFSET = [48 * sum(_REPEATED_WEIGHTS[:n]) for n in range(len(_REPEATED_WEIGHTS) + 1)]
 
 
 def check_character(body: str) -> str:
-    total = sum(map(operator.mul, map(int, body), _REPEATED_WEIGHTS))
+    """The check character of the digits before the dot (12 or 8 of them)."""
+    codes = body.encode("ascii")
+    total = sum(map(operator.mul, codes, _REPEATED_WEIGHTS)) - _ZERO_OFFSET[len(codes)]
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
 
+_NORMALISED = re.compile(r"^(?:\d{12}|\d{8})\.[0-9X]$")
+
+
 def compact(value) -> str:
+    if value.__class__ is str and _NORMALISED.match(value):
+        return value.replace(".", "")  # already as the register writes it: most cells
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     # NFKC turns full-width digits (typed with a Chinese input method) into ASCII ones.

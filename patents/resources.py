@@ -54,15 +54,21 @@ class EnterpriseMatcher:
             by_name.setdefault(compact(name), []).append(pk)
         # A name two enterprises share cannot decide the link.
         self.by_name = {name: pks[0] for name, pks in by_name.items() if len(pks) == 1}
+        self.by_applicants: dict[str, int | None] = {}
 
     def match(self, credit_code: str, applicants: str) -> int | None:
         if credit_code and credit_code in self.by_code:
             return self.by_code[credit_code]
-        for name in split_applicants(applicants):
-            pk = self.by_name.get(compact(name))
-            if pk is not None:
-                return pk
-        return None
+        if applicants not in self.by_applicants:  # a list repeats its applicants row after row
+            self.by_applicants[applicants] = next(
+                (
+                    self.by_name[key]
+                    for key in map(compact, split_applicants(applicants))
+                    if key in self.by_name
+                ),
+                None,
+            )
+        return self.by_applicants[applicants]
 
 
 class PatentResource(LayoutResource):

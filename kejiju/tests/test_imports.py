@@ -8,7 +8,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kejiju.choices import Role
-from kejiju.imports import SheetError, discover, escape_formula, get_layout, open_table
+from kejiju.imports import (
+    SheetError,
+    discover,
+    escape_formula,
+    get_layout,
+    open_table,
+    run_import,
+)
 from kejiju.imports.models import ImportJob
 from kejiju.imports.services import create_job, rerun_job, run_job, start_job
 from patents.models import Patent
@@ -244,3 +251,19 @@ def test_cells_left_empty_keep_their_columns(tmp_path):
 def test_admin_import_needs_model_permissions(login, users):
     response = login(users[Role.STAFF]).get(reverse("admin:patents_patent_import"))
     assert response.status_code == 403
+
+
+def test_a_large_import_gives_sqlite_its_page_cache_back(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+    path = write_xlsx(tmp_path / "p.xlsx", [patent_row(i) for i in range(1, 6)])
+    report = run_import("patents", path, "p.xlsx")
+    assert report.created == 5 and Patent.history.count() == 5
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
