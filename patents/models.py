@@ -37,7 +37,9 @@ class Patent(models.Model):
     legal_status = models.CharField(
         "法律状态", max_length=10, choices=LegalStatus.choices, default=LegalStatus.PENDING
     )
-    history = HistoricalRecords()
+    # A patent's history is read by the patent (id) and by date; the other columns' indexes
+    # would only slow every import of the register down.
+    history = HistoricalRecords(no_db_index=["application_number", "granted_on", "enterprise"])
 
     objects = PatentQuerySet.as_manager()
 

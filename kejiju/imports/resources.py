@@ -303,6 +303,33 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield batch
 
 
+class CsvStream(io.RawIOBase):
+    """A file that COPY reads: rows turned into CSV text a thousand at a time, as asked for."""
+
+    def __init__(self, records: Iterable[list]):
+        self.records = iter(records)
+        self.pending = b""
+        self.text = io.StringIO()
+        self.writer = csv.writer(self.text, quoting=csv.QUOTE_ALL, lineterminator="\n")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.pending) < size:
+            chunk = list(islice(self.records, 1000))
+            if not chunk:
+                break
+            self.text.seek(0)
+            self.text.truncate()
+            self.writer.writerows(chunk)
+            self.pending += self.text.getvalue().encode()
+        if size < 0:
+            size = len(self.pending)
+        data, self.pending = self.pending[:size], self.pending[size:]
+        return data
+
+
 class FastInsert:
     """New rows of one model written without model instances: COPY on PostgreSQL, one
     ``executemany`` on SQLite. Only for models whose fields are all plain values (text, numbers,
@@ -394,7 +421,7 @@ class FastInsert:
             ids = self._new_ids(cursor, len(rows))
             if ids is None:
                 return False
-            records = [values(new_id, row) for new_id, row in zip(ids, rows, strict=True)]
+            records = (values(new_id, row) for new_id, row in zip(ids, rows, strict=True))
             if connection.vendor == "postgresql":
                 # GIN indexes (the trigram search indexes) take new entries into their pending
                 # list; merged by many small merges as the 4 MB default fills, they cost more
@@ -405,23 +432,16 @@ class FastInsert:
                 table, date = history
                 extra = [date, reason, "+", getattr(user, "pk", None)]
                 names = ", ".join(qn(c) for c in [*columns, *HISTORY_EXTRA])
-                if connection.vendor == "sqlite":
-                    # The ids are consecutive here: the database copies the rows itself.
-                    cursor.execute(
-                        f"INSERT INTO {qn(table)} ({names}) SELECT "
-                        f"{', '.join(qn(c) for c in columns)}, %s, %s, %s, %s "
-                        f"FROM {qn(self.model._meta.db_table)} "
-                        f"WHERE {qn(pk.column)} BETWEEN %s AND %s",
-                        [*extra, ids[0], ids[-1]],
-                    )
+                # The database copies the rows it has just written.
+                select = (
+                    f"INSERT INTO {qn(table)} ({names}) SELECT "
+                    f"{', '.join(qn(c) for c in columns)}, %s, %s, %s, %s "
+                    f"FROM {qn(self.model._meta.db_table)} WHERE {qn(pk.column)} "
+                )
+                if connection.vendor == "sqlite":  # consecutive ids
+                    cursor.execute(f"{select} BETWEEN %s AND %s", [*extra, ids[0], ids[-1]])
                 else:
-                    self._put(
-                        cursor,
-                        qn(table),
-                        [*columns, *HISTORY_EXTRA],
-                        [[*record, *extra] for record in records],
-                        [*nullable, "history_change_reason", "history_user_id"],
-                    )
+                    cursor.execute(f"{select} = ANY(%s)", [*extra, ids])
         return True
 
     def _history_columns(self):
@@ -470,17 +490,16 @@ class FastInsert:
         names = ", ".join(qn(c) for c in columns)
         if connection.vendor == "postgresql":
             # CSV in C: every value quoted, so an empty text stays empty; nullable columns turn
-            # a quoted empty value back into NULL.
-            buffer = io.StringIO()
-            csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(records)
-            buffer.seek(0)
+            # a quoted empty value back into NULL. Written as the server reads it, so the
+            # server inserts one part while the next is being made.
+            buffer = CsvStream(records)
             force_null = f", FORCE_NULL ({', '.join(qn(c) for c in nullable)})" if nullable else ""
             cursor.copy_expert(
                 f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{force_null})", buffer
             )
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", records)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(records))
 
     def flush(self) -> None:
         """Merges the pending lists of the table's GIN indexes into the indexes (PostgreSQL),
@@ -803,12 +822,12 @@ class LayoutResource(resources.ModelResource):
         if report.errors:
             return report
         with _bulk_write(), transaction.atomic():
+            new: list[dict] = []
             for batch in _chunks(accepted, self.batch_size):
-                self._write_batch(batch, key_attrs, report, user, dry_run)
-            if report.created and not dry_run:
-                writer = FastInsert.for_model(self._meta.model)
-                if writer is not None:
-                    writer.flush()
+                new.extend(self._write_batch(batch, key_attrs, report, user, dry_run))
+            if new and not dry_run:
+                # All new rows in one statement (one COPY on PostgreSQL), after the updates.
+                self.insert(new, key_attrs, user)
             self.finish(report, dry_run=dry_run)
             if dry_run:
                 transaction.set_rollback(True)
@@ -852,7 +871,8 @@ class LayoutResource(resources.ModelResource):
                 found[key] = obj
         return found
 
-    def _write_batch(self, batch, key_attrs, report, user, dry_run) -> None:
+    def _write_batch(self, batch, key_attrs, report, user, dry_run) -> list[dict]:
+        """Updates the batch's changed records; returns the values of its new ones."""
         model = self._meta.model
         new, changed, changed_fields = [], [], set()
         labels = {f.attribute: f for f in self.layout_fields()}
@@ -890,9 +910,7 @@ class LayoutResource(resources.ModelResource):
         report.updated += len(changed)
         report.unchanged += len(batch) - len(new) - len(changed)
         if dry_run:
-            return
-        if new:
-            self.insert(new, key_attrs, user)
+            return new
         if changed:
             model._default_manager.bulk_update(changed, sorted(changed_fields))
             if hasattr(model, "history") and not copy_to_history(
@@ -904,6 +922,7 @@ class LayoutResource(resources.ModelResource):
                     default_user=user,
                     default_change_reason=self.change_reason,
                 )
+        return new
 
     def insert(self, rows: list[dict], key_attrs: list[str], user) -> None:
         """New records with their history: straight to the tables (COPY on PostgreSQL, one
@@ -912,6 +931,7 @@ class LayoutResource(resources.ModelResource):
         model = self._meta.model
         writer = FastInsert.for_model(model)
         if writer is not None and writer.write(rows, user=user, reason=self.change_reason):
+            writer.flush()
             return
         objects = [model(**values) for values in rows]
         created = model._default_manager.bulk_create(objects)
