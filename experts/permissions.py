@@ -12,10 +12,8 @@ def manages_pool(user) -> bool:
     """Staff of the pool's sections and administrators see personal data in full."""
     if not user.is_authenticated:
         return False
-    return (
-        user.is_superuser
-        or user.role == Role.ADMIN
-        or (user.role == Role.STAFF and user.section in settings.EXPERT_POOL_SECTIONS)
+    return user.has_role(Role.ADMIN) or (
+        user.has_role(Role.STAFF) and user.section in settings.EXPERT_POOL_SECTIONS
     )
 
 

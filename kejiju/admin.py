@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .choices import Role
 from .models import CalendarDay, PlanCategory, TechField, Town, User
+
+# Accounts of these roles are another administrator's (三员分立): the system administrator sees
+# them but neither gives these roles nor changes such an account or its password. They are made
+# with ``manage.py create_admin``; the security administrator disables them at /security/.
+SEPARATE_DUTIES = (Role.SECURITY_ADMIN, Role.AUDITOR)
 
 
 @admin.register(User)
@@ -19,12 +26,42 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "section", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "phone")
     autocomplete_fields = ("enterprise",)
-    fieldsets = BaseUserAdmin.fieldsets + (
+    # The role decides what an account may do; the superuser and staff flags and single
+    # permissions are not offered (the staff flag follows the role, kejiju.permissions).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("last_name", "first_name", "email")}),
         ("角色与归属", {"fields": ("role", "section", "enterprise", "expert", "phone")}),
+        ("状态与权限组", {"fields": ("is_active", "groups")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         ("角色与归属", {"fields": ("role", "section", "enterprise", "expert")}),
     )
+    readonly_fields = ("last_login", "date_joined")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.get_choices(include_blank=True)
+                if value not in SEPARATE_DUTIES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.role in SEPARATE_DUTIES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a revert for whoever may view the account; a revert is a
+        # change, and an account of another duty is not the system administrator's to change.
+        if request.method == "POST":
+            account = self.get_object(request, object_id)
+            if account is None or not self.has_change_permission(request, account):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Accounts are deactivated (取消“有效”), never deleted: the append-only audit log keeps

@@ -19,6 +19,7 @@ ACCOUNTS = [
     ("expert", Role.EXPERT, "张专家", ""),
     ("leader", Role.LEADER, "赵局长", ""),
     ("admin", Role.ADMIN, "系统管理员", ""),
+    ("security", Role.SECURITY_ADMIN, "安全管理员", ""),
     ("auditor", Role.AUDITOR, "安全审计员", ""),
 ]
 
@@ -73,7 +74,6 @@ def load() -> dict[str, str]:
                 user.enterprise = demo_enterprise()
             if role == Role.EXPERT:
                 user.expert = demo_expert()
-            user.is_superuser = role == Role.ADMIN
             passwords[username] = secrets.token_urlsafe(9)
             user.set_password(passwords[username])
             user.save()

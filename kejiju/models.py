@@ -69,8 +69,11 @@ class User(AbstractUser):
             raise ValidationError({"section": "局机关工作人员须选择所在科室。"})
 
     def save(self, *args, **kwargs) -> None:
-        # The admin site is for the bureau's staff and the administrators only.
-        self.is_staff = self.is_superuser or self.role in (Role.STAFF, Role.ADMIN)
+        from .permissions import ADMIN_SITE_ROLES
+
+        # The admin site is for the bureau's staff, the system and the security administrator,
+        # whatever the superuser flag says (kejiju.permissions decides what each does there).
+        self.is_staff = self.role in ADMIN_SITE_ROLES
         super().save(*args, **kwargs)
 
     def set_password(self, raw_password) -> None:
@@ -84,11 +87,38 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     def has_role(self, *roles: str) -> bool:
-        return self.is_authenticated and (self.role in roles or self.is_superuser)
+        """Whether the user holds one of ``roles``. The superuser flag counts for nothing."""
+        return self.is_authenticated and self.is_active and bool(self.role) and self.role in roles
 
     @property
     def is_bureau_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN) or self.is_superuser
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    # Django's own checks let a superuser do everything; here the role decides
+    # (kejiju.permissions.model_permissions), for the admin site as for everything else.
+    def get_all_permissions(self, obj=None) -> set[str]:
+        from .permissions import model_permissions
+
+        return set(model_permissions(self)) if obj is None else set()
+
+    def get_user_permissions(self, obj=None) -> set[str]:
+        return self.get_all_permissions(obj)
+
+    def get_group_permissions(self, obj=None) -> set[str]:
+        return self.get_all_permissions(obj)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        from .permissions import model_permissions
+
+        return obj is None and perm in model_permissions(self)
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label) -> bool:
+        from .permissions import model_permissions
+
+        return any(perm.startswith(f"{app_label}.") for perm in model_permissions(self))
 
 
 class Town(models.Model):

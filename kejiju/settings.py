@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "kejiju",
-    "django.contrib.admin",
+    "kejiju.admin_site.PortalAdminConfig",  # django.contrib.admin, entered by role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

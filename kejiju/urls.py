@@ -2,16 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import security, views
 from .accounts.views import admin_login
 
 # One login page for the portal and the admin site: the captcha after repeated failures from one
 # address, the lockout and the second factor apply to both.
 admin.site.login = admin_login
-
-admin.site.site_header = "瑞安市科学技术局业务平台 · 后台管理"
-admin.site.site_title = "科技局后台管理"
-admin.site.index_title = "数据与用户管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -33,6 +29,9 @@ urlpatterns = [
     path("expert/", views.expert_home, name="expert_home"),
     path("leader/", views.leader_home, name="leader_home"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("security/", security.SecurityView.as_view(), name="security"),
+    path("security/accounts/<int:pk>/unlock/", security.unlock, name="security_unlock"),
+    path("security/accounts/<int:pk>/active/", security.set_active, name="security_active"),
     path("healthz", views.healthz, name="healthz"),
     path("enterprises/", include("enterprises.urls")),
     path("projects/", include("projects.urls")),

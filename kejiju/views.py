@@ -1,6 +1,7 @@
 import django_filters
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -15,7 +16,7 @@ from .filters import FilterSet
 from .imports.exporting import table_response
 from .listing import export_query
 from .models import AuditEvent
-from .permissions import BUREAU, role_required
+from .permissions import BUREAU, NO_ROLE_MESSAGE, role_required
 from .queue import broker_status
 
 ROLE_HOMES = {
@@ -24,6 +25,7 @@ ROLE_HOMES = {
     Role.ENTERPRISE: "enterprise_home",
     Role.EXPERT: "expert_home",
     Role.LEADER: "leader_home",
+    Role.SECURITY_ADMIN: "security",
     Role.AUDITOR: "audit_log",
 }
 
@@ -79,8 +81,9 @@ def home(request):
         from projects.views import portal
 
         return portal(request)
-    if request.user.is_superuser:
-        return redirect("admin:index")
+    if not request.user.role:
+        # e.g. an account made with createsuperuser: the flag gives nothing (kejiju.permissions)
+        raise PermissionDenied(NO_ROLE_MESSAGE)
     return redirect(ROLE_HOMES[Role(request.user.role)])
 
 

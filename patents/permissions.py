@@ -13,4 +13,4 @@ PATENT_READERS = (*READERS, Role.ENTERPRISE)
 
 
 def sees_whole_register(user) -> bool:
-    return user.is_superuser or user.role in READERS
+    return user.has_role(*READERS)

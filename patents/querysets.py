@@ -17,9 +17,9 @@ class PatentQuerySet(models.QuerySet):
     def visible_to(self, user) -> PatentQuerySet:
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.role in BUREAU_ROLES:
+        if user.has_role(*BUREAU_ROLES):
             return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
+        if user.has_role(Role.ENTERPRISE) and user.enterprise_id:
             return self.filter(enterprise_id=user.enterprise_id)
         return self.none()
 

@@ -17,14 +17,15 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(approved_on__year=year)
 
     def visible_to(self, user) -> ProjectQuerySet:
-        """Bureau staff, leaders and auditors see every project; an enterprise only its own."""
+        """Bureau staff and leaders see every project; an enterprise only its own; nobody else
+        any (the superuser flag counts for nothing)."""
         from kejiju.choices import Role
 
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.role in (Role.STAFF, Role.ADMIN, Role.LEADER, Role.AUDITOR):
+        if user.has_role(Role.STAFF, Role.ADMIN, Role.LEADER):
             return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
+        if user.has_role(Role.ENTERPRISE) and user.enterprise_id:
             return self.filter(enterprise_id=user.enterprise_id)
         return self.none()
 

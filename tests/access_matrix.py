@@ -9,12 +9,30 @@ a ``+name`` there posts the payload ``PAYLOADS[name]`` instead of an empty form.
     302                   302 anywhere else (a role's home, the page after a successful action)
     -                     not requested (an allowed POST that would only start slow work)
 
+The actors: anonymous, the roles (``security`` is the 安全管理员), the owning and a foreign
+enterprise, a drawn and an undrawn expert, and ``root``, a superuser without a role (as
+createsuperuser makes one), whom every role-guarded page refuses. test_access_matrix.py also runs
+every line with each logged-in actor given the superuser flag, and expects the same answer: the
+flag gives nothing.
+
 Every URL needs a GET row; a URL whose view takes POST needs a POST row too. A POST from an
 actor whose answer is login, 403, 404 or 405 must leave the database as it was. The admin site
 has its own generic rule in test_access_matrix.py and no rows here.
 """
 
-ACTORS = ("anon", "staff", "leader", "admin", "auditor", "owner", "foreign", "drawn", "undrawn")
+ACTORS = (
+    "anon",
+    "staff",
+    "leader",
+    "admin",
+    "auditor",
+    "owner",
+    "foreign",
+    "drawn",
+    "undrawn",
+    "security",
+    "root",
+)
 
 PAYLOADS = {
     "resubmit": {"action": "resubmit"},
@@ -25,236 +43,243 @@ PAYLOADS = {
     "auto_link": {"action": "auto"},
     "summary": {"year": "2023", "format": "docx"},
     "delete": {"post": "yes"},
+    "disable": {"active": "0"},
 }
 
 # fmt: off
 ROWS = """
-# url name                        method objects                        anon  staff leader admin auditor owner foreign drawn undrawn
+# url name                        method objects                        anon  staff leader admin auditor owner foreign drawn undrawn security root
 
-# ---- the platform: log-in, homes, audit, health
-home                              GET    -                              200   302   302    302   302     302   302     302   302
-login                             GET    -                              200   302   302    302   302     302   302     302   302
-login                             POST   -                              200   302   302    302   302     302   302     302   302
-logout                            GET    -                              405   405   405    405   405     405   405     405   405
-logout                            POST   -                              login login login  login login   login login   login login
-accept_invitation                 GET    uidb64=uidb64,token=token      200   200   200    200   200     200   200     200   200
-accept_invitation                 POST   uidb64=uidb64,token=token      200   200   200    200   200     200   200     200   200
-password_change                   GET    -                              login 200   200    200   200     200   200     200   200
-password_change                   POST   -                              login 200   200    200   200     200   200     200   200
-password_change_done              GET    -                              login 200   200    200   200     200   200     200   200
-staff_home                        GET    -                              login 200   403    200   403     403   403     403   403
-enterprise_home                   GET    -                              login 403   403    403   403     200   200     403   403
-expert_home                       GET    -                              login 403   403    403   403     403   403     302   302
-leader_home                       GET    -                              login 403   302    403   403     403   403     403   403
-audit_log                         GET    -                              login 403   403    403   200     403   403     403   403
-healthz                           GET    -                              200   200   200    200   200     200   200     200   200
+# ---- the platform: log-in, homes, audit, security administration, health
+home                              GET    -                              200   302   302    302   302     302   302     302   302     302      403
+login                             GET    -                              200   302   302    302   302     302   302     302   302     302      302
+login                             POST   -                              200   302   302    302   302     302   302     302   302     302      302
+logout                            GET    -                              405   405   405    405   405     405   405     405   405     405      405
+logout                            POST   -                              login login login  login login   login login   login login   login    login
+accept_invitation                 GET    uidb64=uidb64,token=token      200   200   200    200   200     200   200     200   200     200      200
+accept_invitation                 POST   uidb64=uidb64,token=token      200   200   200    200   200     200   200     200   200     200      200
+password_change                   GET    -                              login 200   200    200   200     200   200     200   200     200      200
+password_change                   POST   -                              login 200   200    200   200     200   200     200   200     200      200
+password_change_done              GET    -                              login 200   200    200   200     200   200     200   200     200      200
+staff_home                        GET    -                              login 200   403    200   403     403   403     403   403     403      403
+enterprise_home                   GET    -                              login 403   403    403   403     200   200     403   403     403      403
+expert_home                       GET    -                              login 403   403    403   403     403   403     302   302     403      403
+leader_home                       GET    -                              login 403   302    403   403     403   403     403   403     403      403
+audit_log                         GET    -                              login 403   403    403   200     403   403     403   403     403      403
+security                          GET    -                              login 403   403    403   403     403   403     403   403     200      403
+security_unlock                   GET    pk=account                     405   405   405    405   405     405   405     405   405     405      405
+security_unlock                   POST   pk=account                     login 403   403    403   403     403   403     403   403     302      403
+security_active                   GET    pk=account                     405   405   405    405   405     405   405     405   405     405      405
+security_active                   POST   pk=account,+disable            login 403   403    403   403     403   403     403   403     302      403
+healthz                           GET    -                              200   200   200    200   200     200   200     200   200     200      200
 
-# ---- 忘记密码, the second factor (admin and auditor need it), the captcha's picture
-password_reset                    GET    -                              200   200   200   200   200   200   200   200   200
-password_reset                    POST   -                              200   200   200   200   200   200   200   200   200
-password_reset_done               GET    -                              200   200   200   200   200   200   200   200   200
-password_reset_confirm            GET    uidb64=uidb64,token=token      200   200   200   200   200   200   200   200   200
-password_reset_confirm            POST   uidb64=uidb64,token=token      200   200   200   200   200   200   200   200   200
-password_reset_complete           GET    -                              200   200   200   200   200   200   200   200   200
-two_factor                        GET    -                              login 200   200   200   200   200   200   200   200
-otp_setup                         GET    -                              login 200   200   302   302   200   200   200   200
-otp_setup                         POST   -                              login 200   200   302   302   200   200   200   200
-otp_verify                        GET    -                              login 302   302   302   302   302   302   302   302
-otp_verify                        POST   -                              login 302   302   302   302   302   302   302   302
-otp_backup_codes                  GET    -                              login 302   302   200   200   302   302   302   302
-otp_backup_codes                  POST   -                              login 302   302   302   302   302   302   302   302
-otp_disable                       GET    -                              405   405   405   405   405   405   405   405   405
-otp_disable                       POST   -                              login 302   302   302   302   302   302   302   302
-captcha-image                     GET    key=captcha_key                200   200   200   200   200   200   200   200   200
+# ---- 忘记密码, the second factor (admin, auditor and security need it), the captcha's picture
+password_reset                    GET    -                              200   200   200    200   200     200   200     200   200     200      200
+password_reset                    POST   -                              200   200   200    200   200     200   200     200   200     200      200
+password_reset_done               GET    -                              200   200   200    200   200     200   200     200   200     200      200
+password_reset_confirm            GET    uidb64=uidb64,token=token      200   200   200    200   200     200   200     200   200     200      200
+password_reset_confirm            POST   uidb64=uidb64,token=token      200   200   200    200   200     200   200     200   200     200      200
+password_reset_complete           GET    -                              200   200   200    200   200     200   200     200   200     200      200
+two_factor                        GET    -                              login 200   200    200   200     200   200     200   200     200      200
+otp_setup                         GET    -                              login 200   200    302   302     200   200     200   200     302      200
+otp_setup                         POST   -                              login 200   200    302   302     200   200     200   200     302      200
+otp_verify                        GET    -                              login 302   302    302   302     302   302     302   302     302      302
+otp_verify                        POST   -                              login 302   302    302   302     302   302     302   302     302      302
+otp_backup_codes                  GET    -                              login 302   302    200   200     302   302     302   302     200      302
+otp_backup_codes                  POST   -                              login 302   302    302   302     302   302     302   302     302      302
+otp_disable                       GET    -                              405   405   405    405   405     405   405     405   405     405      405
+otp_disable                       POST   -                              login 302   302    302   302     302   302     302   302     302      302
+captcha-image                     GET    key=captcha_key                200   200   200    200   200     200   200     200   200     200      200
 
 # ---- enterprises: registration, the enterprise's own pages, review, the registry
-enterprises:register              GET    -                              200   302   302    302   302     302   302     302   302
-enterprises:register              POST   -                              200   302   302    302   302     302   302     302   302
-enterprises:register_done         GET    -                              200   200   200    200   200     200   200     200   200
-enterprises:profile               GET    -                              login 403   403    403   403     200   200     403   403
-enterprises:profile               POST   -                              login 403   403    403   403     200   200     403   403
-enterprises:my_applications       GET    -                              login 403   403    403   403     200   200     403   403
-enterprises:application_new       GET    kind=kind                      login 403   403    403   403     200   200     403   403
-enterprises:application_new       POST   kind=kind                      login 403   403    403   403     200   200     403   403
-enterprises:precheck_live         GET    kind=kind                      405   405   405    405   405     405   405     405   405
-enterprises:precheck_live         POST   kind=kind                      login 403   403    403   403     200   200     403   403
-enterprises:application_detail    GET    pk=application                 login 200   403    200   403     200   404     403   403
-enterprises:application_edit      GET    pk=application                 login 403   403    403   403     200   404     403   403
-enterprises:application_edit      POST   pk=application                 login 403   403    403   403     200   404     403   403
-enterprises:application_submit    GET    pk=application                 405   405   405    405   405     405   405     405   405
-enterprises:application_submit    POST   pk=application                 login 403   403    403   403     302   404     403   403
-enterprises:application_withdraw  GET    pk=submitted                   405   405   405    405   405     405   405     405   405
-enterprises:application_withdraw  POST   pk=submitted                   login 403   403    403   403     302   404     403   403
-enterprises:application_pdf       GET    pk=application                 login 200   403    200   403     200   404     403   403
-enterprises:attachment_add        GET    pk=application                 405   405   405    405   405     405   405     405   405
-enterprises:attachment_add        POST   pk=application                 login 403   403    403   403     400   404     403   403
-enterprises:attachment_download   GET    pk=attachment                  login 200   403    200   403     200   404     403   403
-enterprises:attachment_delete     GET    pk=attachment                  405   405   405    405   405     405   405     405   405
-enterprises:attachment_delete     POST   pk=attachment                  login 403   403    403   403     302   404     403   403
-enterprises:review_queue          GET    -                              login 200   403    200   403     403   403     403   403
-enterprises:application_review    GET    pk=submitted                   405   405   405    405   405     405   405     405   405
-enterprises:application_review    POST   pk=submitted,+approve          login 302   403    302   403     403   403     403   403
-enterprises:application_override  GET    pk=submitted                   405   405   405    405   405     405   405     405   405
-enterprises:application_override  POST   pk=submitted                   login 302   403    302   403     403   403     403   403
-enterprises:application_scores    GET    pk=submitted                   405   405   405    405   405     405   405     405   405
-enterprises:application_scores    POST   pk=submitted                   login 302   403    302   403     403   403     403   403
-enterprises:account_requests      GET    -                              login 200   403    200   403     403   403     403   403
-enterprises:account_activate      GET    pk=account_request             405   405   405    405   405     405   405     405   405
-enterprises:account_activate      POST   pk=account_request             login 302   403    302   403     403   403     403   403
-enterprises:account_decline       GET    pk=account_request             405   405   405    405   405     405   405     405   405
-enterprises:account_decline       POST   pk=account_request             login 302   403    302   403     403   403     403   403
-enterprises:list                  GET    -                              login 200   200    200   403     403   403     403   403
-enterprises:detail                GET    pk=enterprise                  login 200   200    200   403     403   403     403   403
-enterprises:edit                  GET    pk=enterprise                  login 200   403    200   403     403   403     403   403
-enterprises:edit                  POST   pk=enterprise                  login 200   403    200   403     403   403     403   403
-enterprises:invite                GET    pk=enterprise                  405   405   405    405   405     405   405     405   405
-enterprises:invite                POST   pk=enterprise                  login 302   403    302   403     403   403     403   403
+enterprises:register              GET    -                              200   302   302    302   302     302   302     302   302     302      302
+enterprises:register              POST   -                              200   302   302    302   302     302   302     302   302     302      302
+enterprises:register_done         GET    -                              200   200   200    200   200     200   200     200   200     200      200
+enterprises:profile               GET    -                              login 403   403    403   403     200   200     403   403     403      403
+enterprises:profile               POST   -                              login 403   403    403   403     200   200     403   403     403      403
+enterprises:my_applications       GET    -                              login 403   403    403   403     200   200     403   403     403      403
+enterprises:application_new       GET    kind=kind                      login 403   403    403   403     200   200     403   403     403      403
+enterprises:application_new       POST   kind=kind                      login 403   403    403   403     200   200     403   403     403      403
+enterprises:precheck_live         GET    kind=kind                      405   405   405    405   405     405   405     405   405     405      405
+enterprises:precheck_live         POST   kind=kind                      login 403   403    403   403     200   200     403   403     403      403
+enterprises:application_detail    GET    pk=application                 login 200   403    200   403     200   404     403   403     403      403
+enterprises:application_edit      GET    pk=application                 login 403   403    403   403     200   404     403   403     403      403
+enterprises:application_edit      POST   pk=application                 login 403   403    403   403     200   404     403   403     403      403
+enterprises:application_submit    GET    pk=application                 405   405   405    405   405     405   405     405   405     405      405
+enterprises:application_submit    POST   pk=application                 login 403   403    403   403     302   404     403   403     403      403
+enterprises:application_withdraw  GET    pk=submitted                   405   405   405    405   405     405   405     405   405     405      405
+enterprises:application_withdraw  POST   pk=submitted                   login 403   403    403   403     302   404     403   403     403      403
+enterprises:application_pdf       GET    pk=application                 login 200   403    200   403     200   404     403   403     403      403
+enterprises:attachment_add        GET    pk=application                 405   405   405    405   405     405   405     405   405     405      405
+enterprises:attachment_add        POST   pk=application                 login 403   403    403   403     400   404     403   403     403      403
+enterprises:attachment_download   GET    pk=attachment                  login 200   403    200   403     200   404     403   403     403      403
+enterprises:attachment_delete     GET    pk=attachment                  405   405   405    405   405     405   405     405   405     405      405
+enterprises:attachment_delete     POST   pk=attachment                  login 403   403    403   403     302   404     403   403     403      403
+enterprises:review_queue          GET    -                              login 200   403    200   403     403   403     403   403     403      403
+enterprises:application_review    GET    pk=submitted                   405   405   405    405   405     405   405     405   405     405      405
+enterprises:application_review    POST   pk=submitted,+approve          login 302   403    302   403     403   403     403   403     403      403
+enterprises:application_override  GET    pk=submitted                   405   405   405    405   405     405   405     405   405     405      405
+enterprises:application_override  POST   pk=submitted                   login 302   403    302   403     403   403     403   403     403      403
+enterprises:application_scores    GET    pk=submitted                   405   405   405    405   405     405   405     405   405     405      405
+enterprises:application_scores    POST   pk=submitted                   login 302   403    302   403     403   403     403   403     403      403
+enterprises:account_requests      GET    -                              login 200   403    200   403     403   403     403   403     403      403
+enterprises:account_activate      GET    pk=account_request             405   405   405    405   405     405   405     405   405     405      405
+enterprises:account_activate      POST   pk=account_request             login 302   403    302   403     403   403     403   403     403      403
+enterprises:account_decline       GET    pk=account_request             405   405   405    405   405     405   405     405   405     405      405
+enterprises:account_decline       POST   pk=account_request             login 302   403    302   403     403   403     403   403     403      403
+enterprises:list                  GET    -                              login 200   200    200   403     403   403     403   403     403      403
+enterprises:detail                GET    pk=enterprise                  login 200   200    200   403     403   403     403   403     403      403
+enterprises:edit                  GET    pk=enterprise                  login 200   403    200   403     403   403     403   403     403      403
+enterprises:edit                  POST   pk=enterprise                  login 200   403    200   403     403   403     403   403     403      403
+enterprises:invite                GET    pk=enterprise                  405   405   405    405   405     405   405     405   405     405      405
+enterprises:invite                POST   pk=enterprise                  login 302   403    302   403     403   403     403   403     403      403
 
 # ---- projects: the public portal, calls, projects, the drawn expert's material
-projects:portal                   GET    -                              200   200   200    200   200     200   200     200   200
-projects:public_call              GET    pk=call                        200   200   200    200   200     200   200     200   200
-projects:call_template            GET    pk=call                        200   200   200    200   200     200   200     200   200
-projects:call_list                GET    -                              login 200   200    200   200     403   403     403   403
-projects:call_add                 GET    -                              login 200   403    200   403     403   403     403   403
-projects:call_add                 POST   -                              login 200   403    200   403     403   403     403   403
-projects:call_detail              GET    pk=call                        login 200   403    200   403     403   403     403   403
-projects:call_detail              POST   pk=call                        login 200   403    200   403     403   403     403   403
-projects:apply                    GET    pk=call                        login 403   403    403   403     200   200     403   403
-projects:apply                    POST   pk=call                        login 403   403    403   403     200   200     403   403
-projects:my_projects              GET    -                              login 403   403    403   403     200   200     403   403
-projects:project_list             GET    -                              login 200   200    200   200     403   403     403   403
-projects:commissioner_list        GET    -                              login 200   200    200   200     403   403     403   403
-projects:detail                   GET    pk=project                     login 200   200    200   200     200   404     403   403
-projects:detail                   POST   pk=returned,+resubmit          login 404   403    404   403     302   404     403   403
-projects:document                 GET    pk=project,doc_pk=document     login 200   200    200   200     200   404     403   403
-projects:review_tasks             GET    -                              login 403   403    403   403     403   403     200   200
-projects:review_material          GET    member_pk=member               login 403   403    403   403     403   403     200   404
-projects:review_document          GET    member_pk=member,doc_pk=document login 403 403  403   403     403   403     200   404
+projects:portal                   GET    -                              200   200   200    200   200     200   200     200   200     200      200
+projects:public_call              GET    pk=call                        200   200   200    200   200     200   200     200   200     200      200
+projects:call_template            GET    pk=call                        200   200   200    200   200     200   200     200   200     200      200
+projects:call_list                GET    -                              login 200   200    200   403     403   403     403   403     403      403
+projects:call_add                 GET    -                              login 200   403    200   403     403   403     403   403     403      403
+projects:call_add                 POST   -                              login 200   403    200   403     403   403     403   403     403      403
+projects:call_detail              GET    pk=call                        login 200   403    200   403     403   403     403   403     403      403
+projects:call_detail              POST   pk=call                        login 200   403    200   403     403   403     403   403     403      403
+projects:apply                    GET    pk=call                        login 403   403    403   403     200   200     403   403     403      403
+projects:apply                    POST   pk=call                        login 403   403    403   403     200   200     403   403     403      403
+projects:my_projects              GET    -                              login 403   403    403   403     200   200     403   403     403      403
+projects:project_list             GET    -                              login 200   200    200   403     403   403     403   403     403      403
+projects:commissioner_list        GET    -                              login 200   200    200   403     403   403     403   403     403      403
+projects:detail                   GET    pk=project                     login 200   200    200   403     200   404     403   403     403      403
+projects:detail                   POST   pk=returned,+resubmit          login 404   403    404   403     302   404     403   403     403      403
+projects:document                 GET    pk=project,doc_pk=document     login 200   200    200   403     200   404     403   403     403      403
+projects:review_tasks             GET    -                              login 403   403    403   403     403   403     200   200     403      403
+projects:review_material          GET    member_pk=member               login 403   403    403   403     403   403     200   404     403      403
+projects:review_document          GET    member_pk=member,doc_pk=document login 403 403  403   403     403   403     200   404       403      403
 
 # ---- patents
-patents:list                      GET    -                              login 200   200    200   403     200   200     403   403
-patents:detail                    GET    pk=patent                      login 200   200    200   403     200   404     403   403
-patents:unlinked                  GET    -                              login 200   403    200   403     403   403     403   403
-patents:unlinked                  POST   +auto_link                     login 302   403    302   403     403   403     403   403
-patents:statistics                GET    -                              login 200   200    200   403     403   403     403   403
-patents:dispute_list              GET    -                              login 200   200    200   403     403   403     403   403
-patents:dispute_detail            GET    pk=dispute                     login 200   200    200   403     403   403     403   403
-patents:activity_list             GET    -                              login 200   200    200   403     403   403     403   403
+patents:list                      GET    -                              login 200   200    200   403     200   200     403   403     403      403
+patents:detail                    GET    pk=patent                      login 200   200    200   403     200   404     403   403     403      403
+patents:unlinked                  GET    -                              login 200   403    200   403     403   403     403   403     403      403
+patents:unlinked                  POST   +auto_link                     login 302   403    302   403     403   403     403   403     403      403
+patents:statistics                GET    -                              login 200   200    200   403     403   403     403   403     403      403
+patents:dispute_list              GET    -                              login 200   200    200   403     403   403     403   403     403      403
+patents:dispute_detail            GET    pk=dispute                     login 200   200    200   403     403   403     403   403     403      403
+patents:activity_list             GET    -                              login 200   200    200   403     403   403     403   403     403      403
 
 # ---- spreadsheet imports
-imports:upload                    GET    -                              login 200   403    200   403     403   403     403   403
-imports:upload                    POST   -                              login 200   403    200   403     403   403     403   403
-imports:template                  GET    layout=layout                  login 200   403    200   403     403   403     403   403
-imports:job                       GET    pk=import_job                  login 200   403    200   403     403   403     403   403
-imports:job_progress              GET    pk=import_job                  login 200   403    200   403     403   403     403   403
-imports:job_confirm               GET    pk=import_job                  405   405   405    405   405     405   405     405   405
-imports:job_confirm               POST   pk=import_job                  login 302   403    302   403     403   403     403   403
-imports:job_rerun                 GET    pk=import_job                  405   405   405    405   405     405   405     405   405
-imports:job_rerun                 POST   pk=import_job                  login -     403    -     403     403   403     403   403
+imports:upload                    GET    -                              login 200   403    200   403     403   403     403   403     403      403
+imports:upload                    POST   -                              login 200   403    200   403     403   403     403   403     403      403
+imports:template                  GET    layout=layout                  login 200   403    200   403     403   403     403   403     403      403
+imports:job                       GET    pk=import_job                  login 200   403    200   403     403   403     403   403     403      403
+imports:job_progress              GET    pk=import_job                  login 200   403    200   403     403   403     403   403     403      403
+imports:job_confirm               GET    pk=import_job                  405   405   405    405   405     405   405     405   405     405      405
+imports:job_confirm               POST   pk=import_job                  login 302   403    302   403     403   403     403   403     403      403
+imports:job_rerun                 GET    pk=import_job                  405   405   405    405   405     405   405     405   405     405      405
+imports:job_rerun                 POST   pk=import_job                  login -     403    -     403     403   403     403   403     403      403
 
 # ---- experts: the pool, draws, the expert's own review pages
-experts:expert_list               GET    -                              login 200   403    200   403     403   403     403   403
-experts:expert_invite             GET    pk=expert                      login 405   403    405   403     403   403     403   403
-experts:expert_invite             POST   pk=expert                      login 302   403    302   403     403   403     403   403
-experts:draw_list                 GET    -                              login 200   403    200   403     403   403     403   403
-experts:draw_add                  GET    -                              login 200   403    200   403     403   403     403   403
-experts:draw_add                  POST   -                              login 200   403    200   403     403   403     403   403
-experts:draw_detail               GET    pk=draw                        login 200   403    200   403     403   403     403   403
-experts:draw_verify               GET    pk=draw                        login 405   403    405   403     403   403     403   403
-experts:draw_verify               POST   pk=draw                        login 302   403    302   403     403   403     403   403
-experts:draw_pdf                  GET    pk=draw                        login 200   403    200   403     403   403     403   403
-experts:member_respond            GET    pk=draw,member_pk=member       login 405   403    405   403     403   403     403   403
-experts:member_respond            POST   pk=draw,member_pk=member,+respond login 302 403 302   403     403   403     403   403
-experts:member_rate               GET    pk=draw,member_pk=member       login 405   403    405   403     403   403     403   403
-experts:member_rate               POST   pk=draw,member_pk=member,+rate login 302   403    302   403     403   403     403   403
-experts:my_reviews                GET    -                              login 403   403    403   403     403   403     200   200
-experts:my_review                 GET    member_pk=member               login 403   403    403   403     403   403     200   404
-experts:my_review                 POST   member_pk=member,+decline      login 403   403    403   403     403   403     200   404
+experts:expert_list               GET    -                              login 200   403    200   403     403   403     403   403     403      403
+experts:expert_invite             GET    pk=expert                      login 405   403    405   403     403   403     403   403     403      403
+experts:expert_invite             POST   pk=expert                      login 302   403    302   403     403   403     403   403     403      403
+experts:draw_list                 GET    -                              login 200   403    200   403     403   403     403   403     403      403
+experts:draw_add                  GET    -                              login 200   403    200   403     403   403     403   403     403      403
+experts:draw_add                  POST   -                              login 200   403    200   403     403   403     403   403     403      403
+experts:draw_detail               GET    pk=draw                        login 200   403    200   403     403   403     403   403     403      403
+experts:draw_verify               GET    pk=draw                        login 405   403    405   403     403   403     403   403     403      403
+experts:draw_verify               POST   pk=draw                        login 302   403    302   403     403   403     403   403     403      403
+experts:draw_pdf                  GET    pk=draw                        login 200   403    200   403     403   403     403   403     403      403
+experts:member_respond            GET    pk=draw,member_pk=member       login 405   403    405   403     403   403     403   403     403      403
+experts:member_respond            POST   pk=draw,member_pk=member,+respond login 302 403 302   403     403   403     403   403       403      403
+experts:member_rate               GET    pk=draw,member_pk=member       login 405   403    405   403     403   403     403   403     403      403
+experts:member_rate               POST   pk=draw,member_pk=member,+rate login 302   403    302   403     403   403     403   403     403      403
+experts:my_reviews                GET    -                              login 403   403    403   403     403   403     200   200     403      403
+experts:my_review                 GET    member_pk=member               login 403   403    403   403     403   403     200   404     403      403
+experts:my_review                 POST   member_pk=member,+decline      login 403   403    403   403     403   403     200   404     403      403
 
 # ---- earthquake safety
-seismic:overview                  GET    -                              login 200   200    200   403     403   403     403   403
-seismic:activity_list             GET    -                              login 200   200    200   403     403   403     403   403
-seismic:activity_add              GET    -                              login 200   403    200   403     403   403     403   403
-seismic:activity_add              POST   -                              login 200   403    200   403     403   403     403   403
-seismic:activity_detail           GET    pk=activity                    login 200   200    200   403     403   403     403   403
-seismic:activity_edit             GET    pk=activity                    login 200   403    200   403     403   403     403   403
-seismic:activity_edit             POST   pk=activity                    login 200   403    200   403     403   403     403   403
-seismic:photo_add                 GET    pk=activity                    login 200   403    200   403     403   403     403   403
-seismic:photo_add                 POST   pk=activity                    login 200   403    200   403     403   403     403   403
-seismic:photo_file                GET    pk=photo                       login 200   200    200   403     403   403     403   403
-seismic:plan_list                 GET    -                              login 200   200    200   403     403   403     403   403
-seismic:plan_add                  GET    -                              login 200   403    200   403     403   403     403   403
-seismic:plan_add                  POST   -                              login 200   403    200   403     403   403     403   403
-seismic:plan_detail               GET    pk=plan                        login 200   200    200   403     403   403     403   403
-seismic:version_add               GET    pk=plan                        login 200   403    200   403     403   403     403   403
-seismic:version_add               POST   pk=plan                        login 200   403    200   403     403   403     403   403
-seismic:drill_add                 GET    pk=plan                        login 200   403    200   403     403   403     403   403
-seismic:drill_add                 POST   pk=plan                        login 200   403    200   403     403   403     403   403
-seismic:site_list                 GET    -                              login 200   200    200   403     403   403     403   403
-seismic:site_add                  GET    -                              login 200   403    200   403     403   403     403   403
-seismic:site_add                  POST   -                              login 200   403    200   403     403   403     403   403
-seismic:site_detail               GET    pk=site                        login 200   200    200   403     403   403     403   403
-seismic:site_edit                 GET    pk=site                        login 200   403    200   403     403   403     403   403
-seismic:site_edit                 POST   pk=site                        login 200   403    200   403     403   403     403   403
-seismic:inspection_add            GET    pk=site                        login 200   403    200   403     403   403     403   403
-seismic:inspection_add            POST   pk=site                        login 200   403    200   403     403   403     403   403
-seismic:point_list                GET    -                              login 200   200    200   403     403   403     403   403
-seismic:point_add                 GET    -                              login 200   403    200   403     403   403     403   403
-seismic:point_add                 POST   -                              login 200   403    200   403     403   403     403   403
-seismic:point_edit                GET    pk=point                       login 200   403    200   403     403   403     403   403
-seismic:point_edit                POST   pk=point                       login 200   403    200   403     403   403     403   403
-seismic:report_add                GET    -                              login 200   403    200   403     403   403     403   403
-seismic:report_add                POST   -                              login 200   403    200   403     403   403     403   403
-seismic:report_check              GET    pk=report                      login 200   403    200   403     403   403     403   403
-seismic:report_check              POST   pk=report                      login 200   403    200   403     403   403     403   403
-seismic:station_list              GET    -                              login 200   200    200   403     403   403     403   403
-seismic:station_add               GET    -                              login 200   403    200   403     403   403     403   403
-seismic:station_add               POST   -                              login 200   403    200   403     403   403     403   403
-seismic:station_edit              GET    pk=station                     login 200   403    200   403     403   403     403   403
-seismic:station_edit              POST   pk=station                     login 200   403    200   403     403   403     403   403
-seismic:milestone_add             GET    station_pk=station             login 200   403    200   403     403   403     403   403
-seismic:milestone_add             POST   station_pk=station             login 200   403    200   403     403   403     403   403
-seismic:milestone_edit            GET    station_pk=station,pk=milestone login 200  403    200   403     403   403     403   403
-seismic:milestone_edit            POST   station_pk=station,pk=milestone login 200  403    200   403     403   403     403   403
-seismic:team_list                 GET    -                              login 200   200    200   403     403   403     403   403
+seismic:overview                  GET    -                              login 200   200    200   403     403   403     403   403     403      403
+seismic:activity_list             GET    -                              login 200   200    200   403     403   403     403   403     403      403
+seismic:activity_add              GET    -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:activity_add              POST   -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:activity_detail           GET    pk=activity                    login 200   200    200   403     403   403     403   403     403      403
+seismic:activity_edit             GET    pk=activity                    login 200   403    200   403     403   403     403   403     403      403
+seismic:activity_edit             POST   pk=activity                    login 200   403    200   403     403   403     403   403     403      403
+seismic:photo_add                 GET    pk=activity                    login 200   403    200   403     403   403     403   403     403      403
+seismic:photo_add                 POST   pk=activity                    login 200   403    200   403     403   403     403   403     403      403
+seismic:photo_file                GET    pk=photo                       login 200   200    200   403     403   403     403   403     403      403
+seismic:plan_list                 GET    -                              login 200   200    200   403     403   403     403   403     403      403
+seismic:plan_add                  GET    -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:plan_add                  POST   -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:plan_detail               GET    pk=plan                        login 200   200    200   403     403   403     403   403     403      403
+seismic:version_add               GET    pk=plan                        login 200   403    200   403     403   403     403   403     403      403
+seismic:version_add               POST   pk=plan                        login 200   403    200   403     403   403     403   403     403      403
+seismic:drill_add                 GET    pk=plan                        login 200   403    200   403     403   403     403   403     403      403
+seismic:drill_add                 POST   pk=plan                        login 200   403    200   403     403   403     403   403     403      403
+seismic:site_list                 GET    -                              login 200   200    200   403     403   403     403   403     403      403
+seismic:site_add                  GET    -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:site_add                  POST   -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:site_detail               GET    pk=site                        login 200   200    200   403     403   403     403   403     403      403
+seismic:site_edit                 GET    pk=site                        login 200   403    200   403     403   403     403   403     403      403
+seismic:site_edit                 POST   pk=site                        login 200   403    200   403     403   403     403   403     403      403
+seismic:inspection_add            GET    pk=site                        login 200   403    200   403     403   403     403   403     403      403
+seismic:inspection_add            POST   pk=site                        login 200   403    200   403     403   403     403   403     403      403
+seismic:point_list                GET    -                              login 200   200    200   403     403   403     403   403     403      403
+seismic:point_add                 GET    -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:point_add                 POST   -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:point_edit                GET    pk=point                       login 200   403    200   403     403   403     403   403     403      403
+seismic:point_edit                POST   pk=point                       login 200   403    200   403     403   403     403   403     403      403
+seismic:report_add                GET    -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:report_add                POST   -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:report_check              GET    pk=report                      login 200   403    200   403     403   403     403   403     403      403
+seismic:report_check              POST   pk=report                      login 200   403    200   403     403   403     403   403     403      403
+seismic:station_list              GET    -                              login 200   200    200   403     403   403     403   403     403      403
+seismic:station_add               GET    -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:station_add               POST   -                              login 200   403    200   403     403   403     403   403     403      403
+seismic:station_edit              GET    pk=station                     login 200   403    200   403     403   403     403   403     403      403
+seismic:station_edit              POST   pk=station                     login 200   403    200   403     403   403     403   403     403      403
+seismic:milestone_add             GET    station_pk=station             login 200   403    200   403     403   403     403   403     403      403
+seismic:milestone_add             POST   station_pk=station             login 200   403    200   403     403   403     403   403     403      403
+seismic:milestone_edit            GET    station_pk=station,pk=milestone login 200  403    200   403     403   403     403   403     403      403
+seismic:milestone_edit            POST   station_pk=station,pk=milestone login 200  403    200   403     403   403     403   403     403      403
+seismic:team_list                 GET    -                              login 200   200    200   403     403   403     403   403     403      403
 
 # ---- reports: dashboard, the annual summary, the staff's targets, honours and paragraphs
-reports:dashboard                 GET    -                              login 200   200    200   403     403   403     403   403
-reports:export_xlsx               GET    -                              login 200   200    200   403     403   403     403   403
-reports:compute                   GET    -                              405   405   405    405   405     405   405     405   405
-reports:compute                   POST   -                              login -     -      -     403     403   403     403   403
-reports:summary                   GET    -                              login 200   200    200   403     403   403     403   403
-reports:summary_start             GET    -                              405   405   405    405   405     405   405     405   405
-reports:summary_start             POST   +summary                       login -     -      -     403     403   403     403   403
-reports:summary_job               GET    pk=summary                     login 200   200    200   403     403   403     403   403
-reports:summary_retry             GET    pk=summary                     405   405   405    405   405     405   405     405   405
-reports:summary_retry             POST   pk=summary                     login 302   302    302   403     403   403     403   403
-reports:summary_download          GET    pk=summary                     login 200   200    200   403     403   403     403   403
-reports:manage                    GET    -                              login 200   403    200   403     403   403     403   403
-reports:target_create             GET    -                              login 200   403    200   403     403   403     403   403
-reports:target_create             POST   -                              login 200   403    200   403     403   403     403   403
-reports:target_update             GET    pk=target                      login 200   403    200   403     403   403     403   403
-reports:target_update             POST   pk=target                      login 200   403    200   403     403   403     403   403
-reports:target_delete             GET    pk=target                      login 200   403    200   403     403   403     403   403
-reports:target_delete             POST   pk=target,+delete              login 302   403    302   403     403   403     403   403
-reports:honour_create             GET    -                              login 200   403    200   403     403   403     403   403
-reports:honour_create             POST   -                              login 200   403    200   403     403   403     403   403
-reports:honour_update             GET    pk=honour                      login 200   403    200   403     403   403     403   403
-reports:honour_update             POST   pk=honour                      login 200   403    200   403     403   403     403   403
-reports:honour_delete             GET    pk=honour                      login 200   403    200   403     403   403     403   403
-reports:honour_delete             POST   pk=honour,+delete              login 302   403    302   403     403   403     403   403
-reports:paragraph_create          GET    -                              login 200   403    200   403     403   403     403   403
-reports:paragraph_create          POST   -                              login 200   403    200   403     403   403     403   403
-reports:paragraph_update          GET    pk=paragraph                   login 200   403    200   403     403   403     403   403
-reports:paragraph_update          POST   pk=paragraph                   login 200   403    200   403     403   403     403   403
-reports:paragraph_delete          GET    pk=paragraph                   login 200   403    200   403     403   403     403   403
-reports:paragraph_delete          POST   pk=paragraph,+delete           login 302   403    302   403     403   403     403   403
+reports:dashboard                 GET    -                              login 200   200    200   403     403   403     403   403     403      403
+reports:export_xlsx               GET    -                              login 200   200    200   403     403   403     403   403     403      403
+reports:compute                   GET    -                              405   405   405    405   405     405   405     405   405     405      405
+reports:compute                   POST   -                              login -     -      -     403     403   403     403   403     403      403
+reports:summary                   GET    -                              login 200   200    200   403     403   403     403   403     403      403
+reports:summary_start             GET    -                              405   405   405    405   405     405   405     405   405     405      405
+reports:summary_start             POST   +summary                       login -     -      -     403     403   403     403   403     403      403
+reports:summary_job               GET    pk=summary                     login 200   200    200   403     403   403     403   403     403      403
+reports:summary_retry             GET    pk=summary                     405   405   405    405   405     405   405     405   405     405      405
+reports:summary_retry             POST   pk=summary                     login 302   302    302   403     403   403     403   403     403      403
+reports:summary_download          GET    pk=summary                     login 200   200    200   403     403   403     403   403     403      403
+reports:manage                    GET    -                              login 200   403    200   403     403   403     403   403     403      403
+reports:target_create             GET    -                              login 200   403    200   403     403   403     403   403     403      403
+reports:target_create             POST   -                              login 200   403    200   403     403   403     403   403     403      403
+reports:target_update             GET    pk=target                      login 200   403    200   403     403   403     403   403     403      403
+reports:target_update             POST   pk=target                      login 200   403    200   403     403   403     403   403     403      403
+reports:target_delete             GET    pk=target                      login 200   403    200   403     403   403     403   403     403      403
+reports:target_delete             POST   pk=target,+delete              login 302   403    302   403     403   403     403   403     403      403
+reports:honour_create             GET    -                              login 200   403    200   403     403   403     403   403     403      403
+reports:honour_create             POST   -                              login 200   403    200   403     403   403     403   403     403      403
+reports:honour_update             GET    pk=honour                      login 200   403    200   403     403   403     403   403     403      403
+reports:honour_update             POST   pk=honour                      login 200   403    200   403     403   403     403   403     403      403
+reports:honour_delete             GET    pk=honour                      login 200   403    200   403     403   403     403   403     403      403
+reports:honour_delete             POST   pk=honour,+delete              login 302   403    302   403     403   403     403   403     403      403
+reports:paragraph_create          GET    -                              login 200   403    200   403     403   403     403   403     403      403
+reports:paragraph_create          POST   -                              login 200   403    200   403     403   403     403   403     403      403
+reports:paragraph_update          GET    pk=paragraph                   login 200   403    200   403     403   403     403   403     403      403
+reports:paragraph_update          POST   pk=paragraph                   login 200   403    200   403     403   403     403   403     403      403
+reports:paragraph_delete          GET    pk=paragraph                   login 200   403    200   403     403   403     403   403     403      403
+reports:paragraph_delete          POST   pk=paragraph,+delete           login 302   403    302   403     403   403     403   403     403      403
 """
 # fmt: on
 
 CODES = {"200", "302", "400", "403", "404", "405", "login", "-"}
 # Answers that refuse the request: a POST answered so must change nothing.
 REFUSALS = {"login", "403", "404", "405"}
+
 
 class Row:
     """One line of the matrix: a URL name, a method, what fills the URL, and the answers."""
@@ -279,6 +304,7 @@ class Row:
 
     def __repr__(self) -> str:
         return f"{self.name} {self.method}"
+
 
 MATRIX = [
     Row(line) for line in ROWS.splitlines() if line.strip() and not line.lstrip().startswith("#")

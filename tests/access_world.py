@@ -206,6 +206,9 @@ def build_world() -> dict:
         "leader": make_account(Role.LEADER, "matrix-leader"),
         "admin": make_account(Role.ADMIN, "matrix-admin"),
         "auditor": make_account(Role.AUDITOR, "matrix-auditor"),
+        "security": make_account(Role.SECURITY_ADMIN, "matrix-security"),
+        # a superuser without a role, as createsuperuser makes it: the flag gives nothing
+        "root": make_account("", "matrix-root", is_superuser=True),
         "owner": make_account(Role.ENTERPRISE, "matrix-owner", enterprise=owner_enterprise),
         "foreign": make_account(Role.ENTERPRISE, "matrix-foreign", enterprise=foreign_enterprise),
     }
@@ -227,6 +230,7 @@ def build_world() -> dict:
     )
     w["kind"] = "hnte"
     w["uidb64"], w["token"] = "MQ", "set-password"  # an invitation link that is not valid
+    w["account"] = actors["leader"]  # an account the security administrator unlocks or disables
 
     # projects: an open call with a template, one application under expert review
     now = timezone.now()

@@ -1,5 +1,6 @@
-"""Every model registered in the admin has a working list page, and every spreadsheet layout in
-the admin offers its empty template."""
+"""Every model registered in the admin has a working list page for the role whose work it is (the
+lockout records for the security administrator, the rest for the system administrator), and every
+spreadsheet layout in the admin offers its empty template."""
 
 import pytest
 from django.contrib import admin
@@ -7,13 +8,20 @@ from django.urls import reverse
 
 from kejiju.choices import Role
 from kejiju.imports.admin import LayoutAdmin
+from kejiju.permissions import SECURITY_APPS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def superuser(make_user):
+    """A system administrator who also has the superuser flag (which adds nothing)."""
     return make_user(Role.ADMIN, username="root-admin", is_superuser=True)
+
+
+@pytest.fixture
+def security(make_user):
+    return make_user(Role.SECURITY_ADMIN, username="security-admin")
 
 
 REGISTERED = sorted(
@@ -27,9 +35,11 @@ LAYOUT_ADMINS = sorted(
 
 
 @pytest.mark.parametrize(("app", "model"), REGISTERED)
-def test_admin_list_page_renders(login, superuser, app, model):
-    response = login(superuser).get(reverse(f"admin:{app}_{model}_changelist"))
-    assert response.status_code == 200, (app, model)
+def test_admin_list_page_renders(login, superuser, security, app, model):
+    owner, other = (security, superuser) if app in SECURITY_APPS else (superuser, security)
+    url = reverse(f"admin:{app}_{model}_changelist")
+    assert login(owner).get(url).status_code == 200, (app, model)
+    assert login(other).get(url).status_code == 403, (app, model)
 
 
 @pytest.mark.parametrize(("app", "model"), LAYOUT_ADMINS)

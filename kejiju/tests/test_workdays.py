@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from kejiju.choices import Role
 from kejiju.models import CalendarDay
 from kejiju.workdays import add_working_days, is_workday
 
@@ -48,7 +49,10 @@ def test_a_year_the_calendar_does_not_know_counts_monday_to_friday_until_entered
 def test_the_office_enters_a_swapped_working_weekend_in_the_admin(client):
     from django.contrib.auth import get_user_model
 
-    admin = get_user_model().objects.create_superuser("root", password="x-Long-enough-1")
+    # reference data is the system administrator's (a superuser flag alone would give nothing)
+    admin = get_user_model().objects.create_user(
+        "sysadmin", password="x-Long-enough-1", role=Role.ADMIN
+    )
     client.force_login(admin)
     response = client.post(
         reverse("admin:kejiju_calendarday_add"),

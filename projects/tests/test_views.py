@@ -230,7 +230,7 @@ def test_access_matrix(login, users, file_app):
         Role.STAFF: 200,
         Role.ADMIN: 200,
         Role.LEADER: 200,
-        Role.AUDITOR: 200,
+        Role.AUDITOR: 403,  # the audit log and nothing else
         Role.ENTERPRISE: 200,
         Role.EXPERT: 403,
     }
