@@ -74,6 +74,7 @@ class EnterpriseMatcher:
 class PatentResource(LayoutResource):
     layout = "patents"
     title = "专利"
+    streams = True  # applicants are matched from the registry loaded by ``prepare``
     required_columns = ("申请号", "专利名称", "申请人", "申请日")
     column_aliases = {
         "申请号": ("申请号/专利号", "专利号", "申请(专利)号", "专利申请号"),

@@ -399,50 +399,77 @@ class FastInsert:
         unknown = {k for row in rows for k in row} - self.attnames
         if unknown:
             raise TypeError(f"{self.model.__name__} has no fields {sorted(unknown)}")
-        history = self._history_columns()
-        if history is False:
+        ids = self.begin(len(rows))
+        if ids is None:
             return False
+        self.copy(zip(ids, rows, strict=True))
+        self.add_history(ids, user=user, reason=reason)
+        self.flush()
+        return True
+
+    def begin(self, count: int) -> list | None:
+        """Ids for ``count`` new rows, or None when this writer cannot be used."""
+        if self._history_columns() is False:
+            return None
+        with connection.cursor() as cursor:
+            ids = self._new_ids(cursor, count) if count else []
+            if ids is not None and connection.vendor == "postgresql":
+                # GIN indexes (the trigram search indexes) take new entries into their pending
+                # list; merged by many small merges as the 4 MB default fills, they cost more
+                # than the COPY itself. The list is merged once, in bulk, by ``flush``.
+                cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+        return ids
+
+    def records(self, rows: Iterable[tuple[int, dict]]) -> Iterable[list]:
+        """(id, values) → the row as its columns take it."""
         pairs = list(zip([f.attname for f in self.fields], self._defaults(), strict=True))
         adapted = [(i + 1, a) for i, a in enumerate(self._adapters()) if a is not None]
-
-        def values(pk, row):
+        for pk, row in rows:
             get = row.get
             out = [pk, *[get(name, default) for name, default in pairs]]
             for index, adapt in adapted:
                 if out[index] is not None:
                     out[index] = adapt(out[index])
-            return out
+            yield out
 
+    @property
+    def columns(self) -> list[str]:
+        return [self.model._meta.pk.column, *(f.column for f in self.fields)]
+
+    def copy(self, rows: Iterable[tuple[int, dict]]) -> None:
+        """Writes (id, values) pairs, taken from ``rows`` as the database reads them."""
         qn = connection.ops.quote_name
-        pk = self.model._meta.pk
-        columns = [pk.column, *(f.column for f in self.fields)]
         nullable = [f.column for f in self.fields if f.null]
         with connection.cursor() as cursor:
-            ids = self._new_ids(cursor, len(rows))
-            if ids is None:
-                return False
-            records = (values(new_id, row) for new_id, row in zip(ids, rows, strict=True))
-            if connection.vendor == "postgresql":
-                # GIN indexes (the trigram search indexes) take new entries into their pending
-                # list; merged by many small merges as the 4 MB default fills, they cost more
-                # than the COPY itself. The list is merged once, in bulk, by ``flush``.
-                cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
-            self._put(cursor, qn(self.model._meta.db_table), columns, records, nullable)
-            if history:
-                table, date = history
-                extra = [date, reason, "+", getattr(user, "pk", None)]
-                names = ", ".join(qn(c) for c in [*columns, *HISTORY_EXTRA])
-                # The database copies the rows it has just written.
-                select = (
-                    f"INSERT INTO {qn(table)} ({names}) SELECT "
-                    f"{', '.join(qn(c) for c in columns)}, %s, %s, %s, %s "
-                    f"FROM {qn(self.model._meta.db_table)} WHERE {qn(pk.column)} "
-                )
-                if connection.vendor == "sqlite":  # consecutive ids
-                    cursor.execute(f"{select} BETWEEN %s AND %s", [*extra, ids[0], ids[-1]])
-                else:
-                    cursor.execute(f"{select} = ANY(%s)", [*extra, ids])
-        return True
+            self._put(
+                cursor, qn(self.model._meta.db_table), self.columns, self.records(rows), nullable
+            )
+
+    def add_history(self, ids: list, *, user=None, reason: str = "") -> None:
+        """The "+" history records of the rows just written, copied by the database."""
+        history = self._history_columns()
+        if not history or not ids:
+            return
+        qn = connection.ops.quote_name
+        table, date = history
+        columns = self.columns
+        names = ", ".join(qn(c) for c in [*columns, *HISTORY_EXTRA])
+        select = (
+            f"INSERT INTO {qn(table)} ({names}) SELECT "
+            f"{', '.join(qn(c) for c in columns)}, %s, %s, %s, %s "
+            f"FROM {qn(self.model._meta.db_table)} WHERE {qn(self.model._meta.pk.column)} "
+        )
+        extra = [date, reason, "+", getattr(user, "pk", None)]
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite" and ids == list(range(ids[0], ids[0] + len(ids))):
+                cursor.execute(f"{select} BETWEEN %s AND %s", [*extra, ids[0], ids[-1]])
+            elif connection.vendor == "sqlite":
+                for chunk in _chunks(ids, 900):
+                    cursor.execute(
+                        f"{select} IN ({', '.join(['%s'] * len(chunk))})", [*extra, *chunk]
+                    )
+            else:
+                cursor.execute(f"{select} = ANY(%s)", [*extra, ids])
 
     def _history_columns(self):
         """(history table, the history date as the database takes it), None for a model
@@ -529,6 +556,10 @@ class LayoutResource(resources.ModelResource):
     derived_columns: tuple[str, ...] = ()
     batch_size: int = 2000
     change_reason: str = "表格导入"
+    # The row checks (``clean_values``) and previews read nothing from the database (lookups
+    # are loaded by ``prepare``): on PostgreSQL, new rows are then written while the next are
+    # checked (``_run_streamed``).
+    streams: bool = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -780,13 +811,131 @@ class LayoutResource(resources.ModelResource):
             notes=table.notes,
         )
         self.prepare()
+        model = self._meta.model
+        writer = FastInsert.for_model(model) if not dry_run else None
+        if (
+            writer is not None
+            and self.streams
+            and connection.vendor == "postgresql"
+            and len(key_attrs) == 1
+            and key_columns[0] not in self.derived_columns
+        ):
+            streamed = self._run_streamed(table, columns, fields, report, writer, user, progress)
+            if streamed is not None:
+                return streamed
+        accepted = list(
+            self._accepted(
+                table.rows,
+                columns,
+                fields,
+                report,
+                lambda keys: self.existing_by_key(keys, key_attrs),
+                table.total,
+                progress,
+            )
+        )
+        self._no_rows(table, report)
+        if report.errors:
+            return report
+        with _bulk_write(), transaction.atomic():
+            new: list[dict] = []
+            for batch in _chunks(accepted, self.batch_size):
+                new.extend(self._write_batch(batch, key_attrs, report, user, dry_run))
+            if new and not dry_run:
+                # All new rows in one statement, after the updates.
+                self.insert(new, key_attrs, user)
+            self.finish(report, dry_run=dry_run)
+            if dry_run:
+                transaction.set_rollback(True)
+        return report
+
+    def _run_streamed(self, table, columns, fields, report, writer, user, progress):
+        """PostgreSQL: the rows are checked while COPY writes the ones already checked, so the
+        database's work on the indexes goes on beside the checks instead of after them. The
+        records the rows update are looked up first, by the keys of the whole file; a row that
+        fails stops the writing, and the transaction is rolled back once every row is checked.
+        None when the rows cannot be written this way."""
+        key_attrs = self.key_attributes()
+        rows = list(table.rows)
+        field = next(f for f in fields if f.attribute == key_attrs[0])
+        index = columns[field.column_name]
+        keys = set()
+        for done, (_, cells) in enumerate(rows, start=1):
+            # No query may run while COPY is in progress: the progress of the job follows
+            # this first reading of the rows.
+            if progress and done % 1000 == 0:
+                progress(done, max(table.total, done))
+            try:
+                value = field.widget.clean(cells[index] if index < len(cells) else None)
+            except (ValueError, ValidationError):
+                continue
+            if value not in (None, ""):
+                keys.add((value,))
+        existing = self.existing_by_key(list(keys), key_attrs) if keys else {}
+        with _bulk_write(), transaction.atomic():
+            ids = writer.begin(len(keys) - len(existing))
+            if ids is None:
+                transaction.set_rollback(True)
+                table.rows = iter(rows)
+                return None
+            used: list = []
+            accepted: list = []
+            labels = {f.attribute: f for f in self.layout_fields()}
+
+            def new_rows():
+                for row in self._accepted(
+                    rows,
+                    columns,
+                    fields,
+                    report,
+                    lambda batch: {k: existing[k] for k in batch if k in existing},
+                    table.total,
+                    None,
+                ):
+                    if report.errors:
+                        continue  # nothing more is written; every row is still checked
+                    number, values, key, stored = row
+                    if stored is None:
+                        self._classify(row, key_attrs, report, labels)
+                        used.append(ids[len(used)])
+                        yield used[-1], values
+                    else:
+                        accepted.append(row)
+
+            writer.copy(new_rows())
+            if progress:
+                progress(report.total, report.total)
+            self._no_rows(table, report)
+            if report.errors:
+                transaction.set_rollback(True)
+                return report
+            for batch in _chunks(accepted, self.batch_size):
+                self._write_batch(batch, key_attrs, report, user, False)
+            writer.add_history(used, user=user, reason=self.change_reason)
+            writer.flush()
+            self.finish(report, dry_run=False)
+        return report
+
+    @staticmethod
+    def _no_rows(table, report) -> None:
+        if not report.total:
+            raise SheetError(
+                f"表格中没有数据：第 {table.header_row} 行是列名，其下没有要导入的数据行。"
+                + "".join(f" {line}" for line in report.details()[1:])
+            )
+        report.errors.sort(key=lambda e: e.row)
+
+    def _accepted(self, rows, columns, fields, report, lookup, total, progress):
+        """(row number, values, key, stored record or None) of every row that passes; the
+        errors of the others go to the report. Stored records come from ``lookup`` (keys →
+        records) a batch of rows at a time."""
+        key_attrs = self.key_attributes()
+        key_columns = self.key_columns()
         rules = self._cell_rules(fields)
         items = list(columns.items())
         seen: dict[tuple, int] = {}
         pending: list[tuple] = []  # (number, raw, values, errors, key) awaiting the lookup
-        accepted: list[tuple] = []  # (number, values, key, stored record or None)
-        total = table.total
-        for number, cells in table.rows:
+        for number, cells in rows:
             width = len(cells)
             raw = {name: (cells[i] if i < width else None) for name, i in items}
             if _all_blank(raw.values()):
@@ -806,37 +955,18 @@ class LayoutResource(resources.ModelResource):
                     seen[key] = number
             pending.append((number, raw, values, errors, key))
             if len(pending) >= self.batch_size:
-                self._check_rows(pending, key_attrs, fields, report, accepted)
+                yield from self._check_rows(pending, lookup, fields, report)
                 pending = []
             if progress and report.total % 1000 == 0:
                 progress(report.total, max(total, report.total))
-        self._check_rows(pending, key_attrs, fields, report, accepted)
+        yield from self._check_rows(pending, lookup, fields, report)
         if progress:
             progress(report.total, report.total)
-        if not report.total:
-            raise SheetError(
-                f"表格中没有数据：第 {table.header_row} 行是列名，其下没有要导入的数据行。"
-                + ("".join(f" {line}" for line in report.details()[1:]))
-            )
-        report.errors.sort(key=lambda e: e.row)
-        if report.errors:
-            return report
-        with _bulk_write(), transaction.atomic():
-            new: list[dict] = []
-            for batch in _chunks(accepted, self.batch_size):
-                new.extend(self._write_batch(batch, key_attrs, report, user, dry_run))
-            if new and not dry_run:
-                # All new rows in one statement (one COPY on PostgreSQL), after the updates.
-                self.insert(new, key_attrs, user)
-            self.finish(report, dry_run=dry_run)
-            if dry_run:
-                transaction.set_rollback(True)
-        return report
 
-    def _check_rows(self, pending, key_attrs, fields, report, accepted) -> None:
+    def _check_rows(self, pending, lookup, fields, report):
         """The row checks that need the stored record: looked up for a batch of rows at once."""
         keys = [key for _, _, _, errors, key in pending if not errors]
-        existing = self.existing_by_key(keys, key_attrs) if keys else {}
+        existing = lookup(keys) if keys else {}
         for number, raw, values, errors, key in pending:
             stored = None
             if not errors:
@@ -851,7 +981,7 @@ class LayoutResource(resources.ModelResource):
                 if len(report.error_rows) < PREVIEW_ROWS:
                     report.error_rows[number] = [raw.get(f.column_name) for f in fields]
             elif not report.errors:
-                accepted.append((number, values, key, stored))
+                yield number, values, key, stored
 
     def existing_by_key(self, keys: list[tuple], key_attrs: list[str]) -> dict[tuple, models.Model]:
         first = key_attrs[0]
@@ -871,57 +1001,67 @@ class LayoutResource(resources.ModelResource):
                 found[key] = obj
         return found
 
+    def _classify(self, row, key_attrs, report, labels) -> list[str]:
+        """Counts the row as new, updated or unchanged in the report (with its preview and,
+        for an update, its changes old → new, applied to the stored record); returns the
+        attributes that change."""
+        number, values, key, obj = row
+        diff: list[str] = []
+        if obj is None:
+            kind = RowResult.IMPORT_TYPE_NEW
+            report.created += 1
+        else:
+            diff = [a for a, v in values.items() if getattr(obj, a) != v]
+            if diff:
+                report.changes.append(
+                    (
+                        number,
+                        self.key_text(key, key_attrs),
+                        [
+                            (
+                                labels[a].column_name if a in labels else a,
+                                self.render_value(a, getattr(obj, a)),
+                                self.render_value(a, values[a]),
+                            )
+                            for a in diff
+                        ],
+                    )
+                )
+                for attribute in diff:
+                    setattr(obj, attribute, values[attribute])
+                kind = RowResult.IMPORT_TYPE_UPDATE
+                report.updated += 1
+            else:
+                kind = RowResult.IMPORT_TYPE_SKIP
+                report.unchanged += 1
+        if len(report.preview) < PREVIEW_ROWS:
+            report.preview.append((kind, self.preview_cells(values, obj)))
+        return diff
+
     def _write_batch(self, batch, key_attrs, report, user, dry_run) -> list[dict]:
         """Updates the batch's changed records; returns the values of its new ones."""
         model = self._meta.model
         new, changed, changed_fields = [], [], set()
         labels = {f.attribute: f for f in self.layout_fields()}
-        for number, values, key, obj in batch:
-            if obj is None:
-                new.append(values)
-                kind = RowResult.IMPORT_TYPE_NEW
-            else:
-                diff = [a for a, v in values.items() if getattr(obj, a) != v]
-                if diff:
-                    report.changes.append(
-                        (
-                            number,
-                            self.key_text(key, key_attrs),
-                            [
-                                (
-                                    labels[a].column_name if a in labels else a,
-                                    self.render_value(a, getattr(obj, a)),
-                                    self.render_value(a, values[a]),
-                                )
-                                for a in diff
-                            ],
-                        )
-                    )
-                    for attribute in diff:
-                        setattr(obj, attribute, values[attribute])
-                    changed.append(obj)
-                    changed_fields.update(diff)
-                    kind = RowResult.IMPORT_TYPE_UPDATE
-                else:
-                    kind = RowResult.IMPORT_TYPE_SKIP
-            if len(report.preview) < PREVIEW_ROWS:
-                report.preview.append((kind, self.preview_cells(values, obj)))
-        report.created += len(new)
-        report.updated += len(changed)
-        report.unchanged += len(batch) - len(new) - len(changed)
-        if dry_run:
+        for row in batch:
+            diff = self._classify(row, key_attrs, report, labels)
+            if row[3] is None:
+                new.append(row[1])
+            elif diff:
+                changed.append(row[3])
+                changed_fields.update(diff)
+        if dry_run or not changed:
             return new
-        if changed:
-            model._default_manager.bulk_update(changed, sorted(changed_fields))
-            if hasattr(model, "history") and not copy_to_history(
-                model, [o.pk for o in changed], "~", user=user, reason=self.change_reason
-            ):
-                model.history.bulk_history_create(
-                    changed,
-                    update=True,
-                    default_user=user,
-                    default_change_reason=self.change_reason,
-                )
+        model._default_manager.bulk_update(changed, sorted(changed_fields))
+        if hasattr(model, "history") and not copy_to_history(
+            model, [o.pk for o in changed], "~", user=user, reason=self.change_reason
+        ):
+            model.history.bulk_history_create(
+                changed,
+                update=True,
+                default_user=user,
+                default_change_reason=self.change_reason,
+            )
         return new
 
     def insert(self, rows: list[dict], key_attrs: list[str], user) -> None:
@@ -931,7 +1071,6 @@ class LayoutResource(resources.ModelResource):
         model = self._meta.model
         writer = FastInsert.for_model(model)
         if writer is not None and writer.write(rows, user=user, reason=self.change_reason):
-            writer.flush()
             return
         objects = [model(**values) for values in rows]
         created = model._default_manager.bulk_create(objects)
