@@ -409,3 +409,21 @@ def test_a_lockout_older_than_the_cool_off_is_not_shown_as_locked(login, users, 
     )
     page = login(security).get(reverse("security"), {"state": "locked"})
     assert list(page.context["accounts"]) == []
+
+
+def test_an_earlier_createsuperuser_account_becomes_the_system_administrator(make_user):
+    """Before the flag stopped counting, createsuperuser gave the default role 局机关工作人员 without
+    a section; the migration makes such an account a 系统管理员 and leaves everyone else alone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("kejiju.migrations.0011_superusers_become_administrators")
+    legacy = make_user(Role.STAFF, username="legacy-root", section="", is_superuser=True)
+    clerk = make_user(Role.STAFF, username="clerk", is_superuser=True)  # has a section
+    nobody = make_user("", username="new-root", is_superuser=True)
+    migration.superusers_become_administrators(apps, None)
+    for user in (legacy, clerk, nobody):
+        user.refresh_from_db()
+    assert legacy.role == Role.ADMIN and legacy.is_staff
+    assert clerk.role == Role.STAFF and nobody.role == ""
