@@ -51,6 +51,9 @@ def file_database(transactional_db, audit_log_flushable, tmp_path, monkeypatch):
     return copy
 
 
+# serialized_rollback: an earlier transactional test may have flushed the reference data
+# (the towns) that this one reads; it is restored first.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_clients_writing_and_reading_at_once_get_no_errors(file_database, town):
     from kejiju.models import User
     from seismic.models import EmergencyPlan, PlanVersion
