@@ -861,8 +861,9 @@ class LayoutResource(resources.ModelResource):
         index = columns[field.column_name]
         keys = set()
         for done, (_, cells) in enumerate(rows, start=1):
-            # No query may run while COPY is in progress: the progress of the job follows
-            # this first reading of the rows.
+            # No query may run while COPY is in progress, and the job's progress written in
+            # the import's transaction would be seen by nobody (and would hold the job's row):
+            # the progress follows this first reading of the rows.
             if progress and done % 1000 == 0:
                 progress(done, max(table.total, done))
             try:
@@ -871,6 +872,8 @@ class LayoutResource(resources.ModelResource):
                 continue
             if value not in (None, ""):
                 keys.add((value,))
+        if progress:
+            progress(len(rows), len(rows))
         existing = self.existing_by_key(list(keys), key_attrs) if keys else {}
         with _bulk_write(), transaction.atomic():
             ids = writer.begin(len(keys) - len(existing))
@@ -903,8 +906,6 @@ class LayoutResource(resources.ModelResource):
                         accepted.append(row)
 
             writer.copy(new_rows())
-            if progress:
-                progress(report.total, report.total)
             self._no_rows(table, report)
             if report.errors:
                 transaction.set_rollback(True)
