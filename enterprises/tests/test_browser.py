@@ -171,7 +171,9 @@ def test_register_activate_apply_return_revise_approve(
     shot(browser, "6-approved")
     # A viewport shot, not timeline.screenshot(): after an element screenshot headless Chromium
     # returns blank pages for every later screenshot of the session.
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", timeline)
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", timeline
+    )
     shot(browser, "7-timeline")
     text = timeline.text
     for step in (
