@@ -135,7 +135,9 @@ def test_enterprises_bad_row_writes_nothing(tmp_path, capsys):
     assert run("enterprises", path) is not None
     assert not Enterprise.objects.exists()
     err = capsys.readouterr().err
-    assert f"第 8 行，列「统一社会信用代码」：统一社会信用代码校验位不正确（应为 {GOOD[-1]}）" in err
+    assert (
+        f"第 8 行，列「统一社会信用代码」：统一社会信用代码校验位不正确（应为 {GOOD[-1]}）" in err
+    )
     assert "第 8 行，列「成立日期」：成立日期不能晚于今天" in err
     assert "第 7 行，列「所属镇街」：未知的镇街「火星镇」" in err
     assert "第 7 行，列「注册资本(万元)」：金额不能为负数" in err
