@@ -543,10 +543,6 @@ def _ods_tables(archive: zipfile.ZipFile) -> dict[str, tuple[set, set, list]]:
 # ---- text ---------------------------------------------------------------------------------------
 
 
-def decode_csv(data: bytes) -> str:
-    return _decode(data)[0]
-
-
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SheetError(
