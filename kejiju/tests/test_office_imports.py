@@ -6,6 +6,7 @@ re-imports that erase nothing."""
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -129,14 +130,15 @@ def test_rows_without_references_read_like_any_workbook(tmp_path, towns):
     assert set(Enterprise.objects.values_list("credit_code", flat=True)) == {CODES[3]}
 
 
-def test_a_hidden_column_is_not_read_and_a_hidden_required_one_refuses(tmp_path, towns):
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_hidden_column_is_not_read_and_a_hidden_required_one_refuses(tmp_path, towns, suffix):
     rows = office_list(towns)[2:4]
-    path = write_xlsx(tmp_path / "隐藏列.xlsx", [SheetSpec("名单", rows, hidden_columns={6})])
+    path = write_book(tmp_path / f"隐藏列{suffix}", [SheetSpec("名单", rows, hidden_columns={6})])
     status, out, _ = run(path)
     assert status == 0 and "第 G 列「从业\n人员」为隐藏列，已跳过。" in out
     assert Enterprise.objects.get(credit_code=CODES[0]).staff_count is None
 
-    path = write_xlsx(tmp_path / "隐藏代码.xlsx", [SheetSpec("名单", rows, hidden_columns={1})])
+    path = write_book(tmp_path / f"隐藏代码{suffix}", [SheetSpec("名单", rows, hidden_columns={1})])
     with pytest.raises(CommandError, match="必填列「统一社会信用代码」所在的列被隐藏了"):
         run(path)
 
@@ -394,3 +396,37 @@ def test_the_template_explains_title_rows_and_the_clearing_marker(login, users):
         "企业名称*",
         "所属镇街*",
     ]
+
+
+FILES = Path(__file__).parent / "files"
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_files_libreoffice_saved_import_and_a_partial_reimport_keeps_the_rest(suffix):
+    """Files written by LibreOffice itself (see files/README.md), not by the tests' writers."""
+    status, out, err = run(FILES / f"libreoffice-名单{suffix}")
+    assert status == 0, err
+    for line in (
+        "读取工作表「名单」；第 3 行为列名。",
+        "标题行（未导入）：第 1 行「2024年度科技型企业名单」；第 2 行「填报单位：科技局」",
+        "第 6 行为隐藏行，已跳过。",
+        "第 7 行为合计行，已跳过。",
+        "不导入的列：「序号」",
+    ):
+        assert line in out, line
+    first = Enterprise.objects.get(credit_code=make_credit_code(61))
+    assert (first.name, first.town.name, first.founded_on, first.phone) == (
+        "瑞安市甲（机械）有限公司",
+        "安阳街道",
+        dt.date(2010, 1, 2),
+        "0577-1",
+    )
+    assert not Enterprise.objects.filter(credit_code=make_credit_code(63)).exists()
+
+    before = Enterprise.objects.values().get(pk=first.pk)
+    status, out, err = run(FILES / "libreoffice-联系人.xls")
+    assert status == 0, err
+    after = Enterprise.objects.values().get(pk=first.pk)
+    assert after.pop("contact") == "李四" and before.pop("contact") == ""
+    assert after == before
+    assert f"第 2 行（{make_credit_code(61)}）联系人：（空） → 李四" in out
