@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -236,15 +237,17 @@ def _live_server_closes_connections():
     WSGIRequestHandler.protocol_version = "HTTP/1.0"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@contextmanager
+def chromium(prefix: str = "kejiju-chromium-", capabilities: dict | None = None):
+    """Debian's headless Chromium through its chromedriver, with a profile of its own that is
+    removed afterwards; ``capabilities`` are added to the options (e.g. the console log)."""
     for path in (CHROMIUM, CHROMEDRIVER):
         if not Path(path).exists():
             pytest.fail(f"{path} is missing: apt-get install chromium chromium-driver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    profile = tempfile.mkdtemp(prefix="kejiju-chromium-")
+    profile = tempfile.mkdtemp(prefix=prefix)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -261,12 +264,22 @@ def browser():
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
+    for name, value in (capabilities or {}).items():
+        options.set_capability(name, value)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.implicitly_wait(5)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as driver:
+        driver.implicitly_wait(5)
+        ARTIFACTS.mkdir(exist_ok=True)
+        yield driver
 
 
 def log_in(browser, live_server, username: str, password: str) -> None:

@@ -28,7 +28,7 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import Resolver404, path, resolve, reverse
 
-from conftest import CHROMEDRIVER, CHROMIUM, PASSWORD, click, log_in
+from conftest import PASSWORD, chromium, click, log_in
 from kejiju.choices import Role
 from kejiju.imports.admin import LayoutAdmin
 from tests.access_world import build_world, client_for, rolled_back, session_key
@@ -345,38 +345,9 @@ CSP_MESSAGE = re.compile(r"Content.Security.Policy|Refused to", re.I)
 @pytest.fixture(scope="module")
 def console_browser():
     """Chromium (Debian's) that keeps the console, like conftest's ``browser`` otherwise."""
-    import shutil
-    import tempfile
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    for executable in (CHROMIUM, CHROMEDRIVER):
-        if not Path(executable).exists():
-            pytest.fail(f"{executable} is missing: apt-get install chromium chromium-driver")
-    profile = tempfile.mkdtemp(prefix="kejiju-chromium-csp-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=en-US",
-        "--window-size=1280,800",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)  # pages are read once loaded; most have no chart to wait for
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium("kejiju-chromium-csp-", {"goog:loggingPrefs": {"browser": "ALL"}}) as driver:
+        driver.implicitly_wait(0)  # pages are read once loaded; most have no chart to wait for
+        yield driver
 
 
 class Console:
