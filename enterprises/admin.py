@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.admin_site import HistoryAdmin
 from kejiju.imports.admin import LayoutAdmin
 
 from .models import (
@@ -18,7 +18,7 @@ from .resources import EnterpriseResource, QualificationResource, RDInstitutionR
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class EnterpriseAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [EnterpriseResource]
     list_display = ("name", "credit_code", "town", "industry", "tech_field")
     list_filter = ("town", "tech_field")
@@ -26,7 +26,7 @@ class EnterpriseAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class QualificationAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [QualificationResource]
     list_display = ("enterprise", "kind", "level", "recognition", "recognized_on", "valid_until")
     list_filter = ("kind", "level", "recognition")
@@ -36,7 +36,7 @@ class QualificationAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(RDInstitution)
-class RDInstitutionAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class RDInstitutionAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [RDInstitutionResource]
     list_display = ("name", "enterprise", "kind", "level", "recognized_on")
     list_filter = ("kind", "level")
@@ -51,7 +51,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(InnovationPlatform)
-class InnovationPlatformAdmin(SimpleHistoryAdmin):
+class InnovationPlatformAdmin(HistoryAdmin):
     list_display = ("name", "kind", "level", "operator", "town", "recognized_on", "closed_on")
     list_filter = ("kind", "level", "town")
     search_fields = ("name", "operator__name")
@@ -60,7 +60,7 @@ class InnovationPlatformAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin):
+class RuleSetAdmin(HistoryAdmin):
     list_display = ("kind", "version", "effective_from", "effective_to", "source")
     list_filter = ("kind",)
 
@@ -76,7 +76,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(HistoryAdmin):
     list_display = ("enterprise", "kind", "year", "status", "verdict", "override_verdict")
     list_filter = ("kind", "status", "year")
     search_fields = ("enterprise__name", "enterprise__credit_code")

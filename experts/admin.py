@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.admin_site import HistoryAdmin
 from kejiju.imports.admin import LayoutAdmin
 
 from .models import Draw, DrawPolicy, Expert, Relation, Specialty
@@ -8,7 +8,7 @@ from .resources import ExpertResource
 
 
 @admin.register(Expert)
-class ExpertAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class ExpertAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [ExpertResource]
     list_display = ("name", "employer", "title", "specialties", "status", "entered_on")
     list_filter = ("status", "title")
@@ -16,14 +16,14 @@ class ExpertAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(SimpleHistoryAdmin):
+class SpecialtyAdmin(HistoryAdmin):
     list_display = ("name", "parent", "order")
     list_filter = ("parent",)
     search_fields = ("name",)
 
 
 @admin.register(Relation)
-class RelationAdmin(SimpleHistoryAdmin):
+class RelationAdmin(HistoryAdmin):
     list_display = ("expert", "kind", "enterprise", "organisation", "started_on", "ended_on")
     list_filter = ("kind",)
     search_fields = ("expert__name", "enterprise__name", "organisation")
@@ -48,7 +48,7 @@ class DrawAdmin(admin.ModelAdmin):
 
 
 @admin.register(DrawPolicy)
-class DrawPolicyAdmin(SimpleHistoryAdmin):
+class DrawPolicyAdmin(HistoryAdmin):
     list_display = (
         "effective_from",
         "effective_to",

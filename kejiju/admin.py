@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_site import HistoryAdmin
 from .choices import Role
 from .models import CalendarDay, PlanCategory, TechField, Town, User
 
@@ -13,7 +12,7 @@ SEPARATE_DUTIES = (Role.SECURITY_ADMIN, Role.AUDITOR)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin, HistoryAdmin):
     list_display = (
         "username",
         "last_name",
@@ -31,12 +30,12 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("last_name", "first_name", "email")}),
-        ("角色与归属", {"fields": ("role", "section", "enterprise", "expert", "phone")}),
+        ("角色与归属", {"fields": ("role", "section", "enterprise", "expert", "town", "phone")}),
         ("状态与权限组", {"fields": ("is_active", "groups")}),
         ("重要日期", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("角色与归属", {"fields": ("role", "section", "enterprise", "expert")}),
+        ("角色与归属", {"fields": ("role", "section", "enterprise", "expert", "town")}),
     )
     readonly_fields = ("last_login", "date_joined")
 
@@ -54,15 +53,6 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # django-simple-history saves a revert for whoever may view the account; a revert is a
-        # change, and an account of another duty is not the system administrator's to change.
-        if request.method == "POST":
-            account = self.get_object(request, object_id)
-            if account is None or not self.has_change_permission(request, account):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     def has_delete_permission(self, request, obj=None) -> bool:
         # Accounts are deactivated (取消“有效”), never deleted: the append-only audit log keeps
         # pointing at them, and the database refuses to change its rows.
@@ -70,21 +60,21 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Town)
-class TownAdmin(SimpleHistoryAdmin):
+class TownAdmin(HistoryAdmin):
     list_display = ("name", "order", "active")
     list_editable = ("order", "active")
     search_fields = ("name",)
 
 
 @admin.register(PlanCategory)
-class PlanCategoryAdmin(SimpleHistoryAdmin):
+class PlanCategoryAdmin(HistoryAdmin):
     list_display = ("code", "name", "level", "legacy", "order")
     list_filter = ("level", "legacy")
     search_fields = ("code", "name")
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     list_display = ("date", "is_workday", "note")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
@@ -92,7 +82,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TechField)
-class TechFieldAdmin(SimpleHistoryAdmin):
+class TechFieldAdmin(HistoryAdmin):
     list_display = ("name", "order")
     search_fields = ("name",)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.admin_site import HistoryAdmin
 from kejiju.imports.admin import LayoutAdmin
 
 from .models import DisputeCase, IPActivity, Patent
@@ -8,7 +8,7 @@ from .resources import PatentDisputeResource, PatentResource
 
 
 @admin.register(Patent)
-class PatentAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class PatentAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [PatentResource]
     list_display = (
         "application_number",
@@ -29,7 +29,7 @@ class PatentAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(DisputeCase)
-class DisputeCaseAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class DisputeCaseAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [PatentDisputeResource]
     list_display = ("case_number", "cause", "parties", "accepted_on", "closed_on", "outcome")
     list_filter = ("outcome",)
@@ -37,7 +37,7 @@ class DisputeCaseAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(IPActivity)
-class IPActivityAdmin(SimpleHistoryAdmin):
+class IPActivityAdmin(HistoryAdmin):
     list_display = ("held_on", "kind", "title", "location", "participants")
     list_filter = ("kind",)
     search_fields = ("title", "location")

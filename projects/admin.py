@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.admin_site import HistoryAdmin
 from kejiju.imports.admin import LayoutAdmin
 
 from .models import (
@@ -16,7 +16,7 @@ from .resources import AuctionDealResource, ProjectResource, TechContractResourc
 
 
 @admin.register(Project)
-class ProjectAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [ProjectResource]
     list_display = (
         "number",
@@ -36,7 +36,7 @@ class ProjectAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(TechContract)
-class TechContractAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class TechContractAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [TechContractResource]
     list_display = ("registration_no", "name", "kind", "seller", "buyer", "amount", "registered_on")
     list_filter = ("kind",)
@@ -45,7 +45,7 @@ class TechContractAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AuctionDeal)
-class AuctionDealAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class AuctionDealAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [AuctionDealResource]
     list_display = ("achievement", "winner", "amount", "dealt_on", "event")
     search_fields = ("achievement", "winner", "event")
@@ -53,7 +53,7 @@ class AuctionDealAdmin(LayoutAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(HistoryAdmin):
     list_display = ("title", "category", "year", "opens_at", "closes_at", "budget_cap")
     list_filter = ("category", "year")
     search_fields = ("title",)
@@ -72,7 +72,7 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(Commissioner)
-class CommissionerAdmin(SimpleHistoryAdmin):
+class CommissionerAdmin(HistoryAdmin):
     list_display = ("name", "employer", "specialty", "batch", "town", "starts_on", "ends_on")
     list_filter = ("batch", "town")
     search_fields = ("name", "employer", "specialty")
@@ -96,7 +96,7 @@ class ProjectEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(SimpleHistoryAdmin):
+class DisbursementAdmin(HistoryAdmin):
     """Read-only here: payments are recorded on the project page, where the grant is checked."""
 
     list_display = ("voucher_no", "project", "tranche", "amount", "paid_on")

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kejiju.admin_site import HistoryAdmin
 
 from .models import (
     Honour,
@@ -20,27 +21,27 @@ class IndicatorValueInline(admin.TabularInline):
 
 
 @admin.register(IndicatorSnapshot)
-class IndicatorSnapshotAdmin(SimpleHistoryAdmin):
+class IndicatorSnapshotAdmin(HistoryAdmin):
     list_display = ("year", "computed_at")
     inlines = [IndicatorValueInline]
     readonly_fields = ("year", "computed_at")
 
 
 @admin.register(YearTarget)
-class YearTargetAdmin(SimpleHistoryAdmin):
+class YearTargetAdmin(HistoryAdmin):
     list_display = ("year", "label", "indicator_key", "minimum", "maximum", "unit", "order")
     list_filter = ("year",)
     search_fields = ("label", "indicator_key")
 
 
 @admin.register(Honour)
-class HonourAdmin(SimpleHistoryAdmin):
+class HonourAdmin(HistoryAdmin):
     list_display = ("year", "text", "order")
     list_filter = ("year",)
 
 
 @admin.register(NarrativeParagraph)
-class NarrativeParagraphAdmin(SimpleHistoryAdmin):
+class NarrativeParagraphAdmin(HistoryAdmin):
     list_display = ("year", "section", "order", "__str__")
     list_filter = ("year", "section")
 

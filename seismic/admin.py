@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kejiju.admin_site import HistoryAdmin
 from kejiju.imports.admin import LayoutAdmin
 
 from .models import (
@@ -29,7 +29,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(SeismicActivity)
-class SeismicActivityAdmin(LayoutAdmin, SimpleHistoryAdmin):
+class SeismicActivityAdmin(LayoutAdmin, HistoryAdmin):
     resource_classes = [SeismicActivityResource]
     list_display = ("held_on", "name", "kind", "theme_day", "town", "participants", "materials")
     list_filter = ("kind", "theme_day", "town")
@@ -44,14 +44,14 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(EmergencyPlan)
-class EmergencyPlanAdmin(SimpleHistoryAdmin):
+class EmergencyPlanAdmin(HistoryAdmin):
     list_display = ("name", "scope")
     search_fields = ("name",)
     inlines = [VersionInline]
 
 
 @admin.register(Drill)
-class DrillAdmin(SimpleHistoryAdmin):
+class DrillAdmin(HistoryAdmin):
     list_display = ("activity", "plan", "version")
     list_filter = ("plan",)
     raw_id_fields = ("activity",)
@@ -63,7 +63,7 @@ class InspectionInline(admin.TabularInline):
 
 
 @admin.register(DemoSite)
-class DemoSiteAdmin(SimpleHistoryAdmin):
+class DemoSiteAdmin(HistoryAdmin):
     list_display = ("name", "kind", "town", "status", "applied_on", "next_review_on")
     list_filter = ("kind", "status", "town")
     search_fields = ("name",)
@@ -71,21 +71,21 @@ class DemoSiteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ObservationPoint)
-class ObservationPointAdmin(SimpleHistoryAdmin):
+class ObservationPointAdmin(HistoryAdmin):
     list_display = ("code", "name", "kind", "town", "observer", "active")
     list_filter = ("kind", "town", "active")
     search_fields = ("code", "name", "observer")
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(SimpleHistoryAdmin):
+class MonthlyReportAdmin(HistoryAdmin):
     list_display = ("point", "month", "anomaly", "reported_on", "checked_on")
     list_filter = ("anomaly", "month")
     search_fields = ("point__code", "point__name")
 
 
 @admin.register(Assistant)
-class AssistantAdmin(SimpleHistoryAdmin):
+class AssistantAdmin(HistoryAdmin):
     list_display = ("name", "town", "phone", "appointed_on", "active")
     list_filter = ("town", "active")
     search_fields = ("name", "phone")
@@ -97,7 +97,7 @@ class VolunteerInline(admin.TabularInline):
 
 
 @admin.register(VolunteerTeam)
-class VolunteerTeamAdmin(SimpleHistoryAdmin):
+class VolunteerTeamAdmin(HistoryAdmin):
     list_display = ("name", "town", "leader", "phone")
     search_fields = ("name", "leader")
     inlines = [VolunteerInline]
@@ -109,7 +109,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Station)
-class StationAdmin(SimpleHistoryAdmin):
+class StationAdmin(HistoryAdmin):
     list_display = ("code", "name", "kind", "status", "site")
     list_filter = ("kind", "status")
     search_fields = ("code", "name")
