@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDITOR = "auditor", "安全审计员"
+    TOWN = "town", "镇街科技员"
 
 
 class Section(models.TextChoices):

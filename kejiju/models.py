@@ -38,6 +38,15 @@ class User(AbstractUser):
         blank=True,
         related_name="user",
     )
+    town = models.ForeignKey(
+        "kejiju.Town",
+        verbose_name="所属镇街",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="镇街科技员只看本镇街企业的申报。",
+    )
     phone = models.CharField("手机", max_length=20, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
@@ -57,6 +66,10 @@ class User(AbstractUser):
                 condition=~models.Q(role="expert") | models.Q(expert__isnull=False),
                 name="user_expert_role_has_expert",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role="town") | models.Q(town__isnull=False),
+                name="user_town_role_has_town",
+            ),
         ]
 
     def clean(self) -> None:
@@ -65,6 +78,8 @@ class User(AbstractUser):
             raise ValidationError({"enterprise": "企业用户必须关联所属企业。"})
         if self.role == Role.EXPERT and not self.expert_id:
             raise ValidationError({"expert": "专家用户必须关联专家库中的专家。"})
+        if self.role == Role.TOWN and not self.town_id:
+            raise ValidationError({"town": "镇街科技员必须选择所属镇街。"})
         if self.role == Role.STAFF and not self.section:
             raise ValidationError({"section": "局机关工作人员须选择所在科室。"})
 
