@@ -80,6 +80,7 @@ class ExclusionRule(models.TextChoices):
     NAMED = "named", "申报单位申请回避"
     SAME_APPLICANT = "same_applicant", "近期已为同一单位评审"
     YEARLY_LIMIT = "yearly_limit", "本年度抽取次数已达上限"
+    INTEGRITY = "integrity", "存在有效的科研失信记录"
 
 
 class MemberRole(models.TextChoices):
