@@ -56,6 +56,7 @@ class CallForm(forms.ModelForm):
             "max_request",
             "max_per_enterprise",
             "required_attachments",
+            "requires_town_recommendation",
         ]
         widgets = {
             "opens_at": DATETIME,

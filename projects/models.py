@@ -42,6 +42,11 @@ class Call(models.Model):
     required_attachments = models.TextField(
         "必备附件", blank=True, help_text="每行一项，例如：营业执照、项目可行性报告"
     )
+    requires_town_recommendation = models.BooleanField(
+        "须镇街推荐",
+        default=False,
+        help_text="勾选后，申报须经企业所在镇街推荐，科技局才开始形式审查。",
+    )
     review_closed_at = models.DateTimeField("专家评审结束时间", null=True, blank=True)
     notice_starts_on = models.DateField("公示开始日期", null=True, blank=True)
     notice_ends_on = models.DateField("公示截止日期", null=True, blank=True)
