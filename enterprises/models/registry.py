@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -47,6 +48,15 @@ class Enterprise(models.Model):
     phone = models.CharField("联系电话", max_length=30, blank=True)
     email = models.EmailField("联系邮箱", blank=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
+    administrator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="企业管理员",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="administered_enterprise",
+        help_text="同意本企业其他人加入、移除本企业用户的账号：首个账号，可移交给本企业其他用户。",
+    )
     objects = EnterpriseQuerySet.as_manager()
     history = HistoricalRecords()
 
