@@ -12,7 +12,13 @@ from .choices import (
     Stage,
     TrancheDue,
 )
-from .querysets import AuctionDealQuerySet, CallQuerySet, ProjectQuerySet, TechContractQuerySet
+from .querysets import (
+    AuctionDealQuerySet,
+    CallQuerySet,
+    DraftQuerySet,
+    ProjectQuerySet,
+    TechContractQuerySet,
+)
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
@@ -314,6 +320,72 @@ class ProjectDocument(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class ApplicationDraft(models.Model):
+    """An application an enterprise is still writing against a call: the fields as typed (kept
+    even while they do not validate) and the files already chosen (``documents``). Submitting
+    turns it into a ``Project`` and removes it (services.submit_draft)."""
+
+    call = models.ForeignKey(
+        Call, verbose_name="申报通知", on_delete=models.PROTECT, related_name="drafts"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="申报企业",
+        on_delete=models.CASCADE,
+        related_name="project_drafts",
+    )
+    data = models.JSONField("填写内容", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
+    objects = DraftQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "项目申报草稿"
+        verbose_name_plural = "项目申报草稿"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.data.get("name") or f"{self.call} 草稿"
+
+    @property
+    def name(self) -> str:
+        return (self.data.get("name") or "").strip() or "（未填写项目名称）"
+
+
+class DraftDocument(models.Model):
+    """A file kept with a draft for one of the call's required attachments (one per kind)."""
+
+    draft = models.ForeignKey(
+        ApplicationDraft, verbose_name="草稿", on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField("材料名称", max_length=100)
+    file = models.FileField("文件", upload_to="projects/documents/", max_length=200)
+    original_name = models.CharField("文件名", max_length=120)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "草稿材料"
+        verbose_name_plural = "草稿材料"
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "kind"], name="draft_document_kind_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}：{self.original_name}"
 
 
 class Objection(models.Model):

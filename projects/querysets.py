@@ -61,3 +61,14 @@ class CallQuerySet(models.QuerySet):
         return self.filter(
             models.Q(notice_starts_on__isnull=False) | models.Q(results_published_at__isnull=False)
         )
+
+
+class DraftQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DraftQuerySet:
+        """An application draft is the enterprise's own: only its users reach it (anyone else,
+        bureau staff included, gets nothing; the views answer 404 or 403)."""
+        from kejiju.choices import Role
+
+        if user.is_authenticated and user.has_role(Role.ENTERPRISE) and user.enterprise_id:
+            return self.filter(enterprise_id=user.enterprise_id)
+        return self.none()
