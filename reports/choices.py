@@ -5,7 +5,7 @@ from kejiju.choices import ReportSection
 
 class NarrativeSection(models.TextChoices):
     """Where a staff-written paragraph goes in the summary: the overview, the six sections of the
-    seed document, then next year's plan."""
+    seed document, the problems met, then next year's plan."""
 
     OVERVIEW = "overview", "总体成效"
     REFORM = ReportSection.REFORM.value, ReportSection.REFORM.label
@@ -14,6 +14,7 @@ class NarrativeSection(models.TextChoices):
     COOPERATION = ReportSection.COOPERATION.value, ReportSection.COOPERATION.label
     AGRICULTURE = ReportSection.AGRICULTURE.value, ReportSection.AGRICULTURE.label
     SEISMIC = ReportSection.SEISMIC.value, ReportSection.SEISMIC.label
+    PROBLEMS = "problems", "存在的问题"
     PLAN = "plan", "下一年度工作思路"
 
 
