@@ -584,3 +584,14 @@ class AuctionDeal(models.Model):
 
     def __str__(self) -> str:
         return self.achievement
+
+
+from .task_book_models import (  # noqa: E402, F401  the 任务书, 考核指标 and 实地考察 models
+    AcceptancePatent,
+    InspectionPhoto,
+    ProjectInspection,
+    TaskBook,
+    TaskBookBudgetLine,
+    TaskBookIndicator,
+    TaskBookMilestone,
+)
