@@ -144,6 +144,7 @@ def users(make_user, enterprise, expert_record):
         Role.EXPERT: make_user(Role.EXPERT, expert=expert_record),
         Role.LEADER: make_user(Role.LEADER),
         Role.ADMIN: make_user(Role.ADMIN),
+        Role.SECURITY_ADMIN: make_user(Role.SECURITY_ADMIN),
         Role.AUDITOR: make_user(Role.AUDITOR),
     }
 

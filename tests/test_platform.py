@@ -12,6 +12,7 @@ HOMES = {
     Role.EXPERT: "/expert/",
     Role.LEADER: "/leader/",
     Role.ADMIN: "/admin/",
+    Role.SECURITY_ADMIN: "/security/",
     Role.AUDITOR: "/audit/",
 }
 
@@ -84,7 +85,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_admin_site_is_for_staff_and_admins_only(login, users):
-    for role in (Role.STAFF, Role.ADMIN):
+    for role in (Role.STAFF, Role.ADMIN, Role.SECURITY_ADMIN):
         assert login(users[role]).get("/admin/").status_code == 200
     for role in (Role.ENTERPRISE, Role.EXPERT, Role.LEADER, Role.AUDITOR):
         response = login(users[role]).get("/admin/")
