@@ -2,6 +2,7 @@ from django.conf import settings
 
 from .accounts import second_factor
 from .navigation import flat_menu_for, menu_for
+from .search import searchable_kinds
 
 
 def portal(request):
@@ -13,4 +14,5 @@ def portal(request):
         "bureau_name": settings.KEJIJU_BUREAU_NAME,
         "menu": menu_for(user) if user is not None else [],
         "menu_flat": flat_menu_for(user) if user is not None else [],
+        "search_kinds": searchable_kinds(user) if user is not None else [],
     }

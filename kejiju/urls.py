@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import security, views
+from . import search, security, views
 from .accounts.views import admin_login
 
 # One login page for the portal and the admin site: the captcha after repeated failures from one
@@ -32,6 +32,7 @@ urlpatterns = [
     path("security/", security.SecurityView.as_view(), name="security"),
     path("security/accounts/<int:pk>/unlock/", security.unlock, name="security_unlock"),
     path("security/accounts/<int:pk>/active/", security.set_active, name="security_active"),
+    path("search/", search.site_search, name="site_search"),
     path("healthz", views.healthz, name="healthz"),
     path("enterprises/", include("enterprises.urls")),
     path("projects/", include("projects.urls")),

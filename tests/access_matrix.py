@@ -66,6 +66,7 @@ enterprise_home                   GET    -                              login 40
 expert_home                       GET    -                              login 403   403    403   403     403   403     302   302     403      403
 leader_home                       GET    -                              login 403   302    403   403     403   403     403   403     403      403
 audit_log                         GET    -                              login 403   403    403   200     403   403     403   403     403      403
+site_search                       GET    -                              login 200   200    200   403     200   200     403   403     403      403
 security                          GET    -                              login 403   403    403   403     403   403     403   403     200      403
 security_unlock                   GET    pk=account                     405   405   405    405   405     405   405     405   405     405      405
 security_unlock                   POST   pk=account                     login 403   403    403   403     403   403     403   403     302      403
