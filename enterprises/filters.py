@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from kejiju.choices import Level
 from kejiju.filters import FilterSet, SearchFilter, YearFilter
@@ -26,10 +27,22 @@ class EnterpriseFilter(FilterSet):
     level = django_filters.ChoiceFilter(
         label="资质/机构级别", choices=Level.choices, method="at_level", empty_label="全部"
     )
+    validity = django_filters.ChoiceFilter(
+        label="资质有效期",
+        choices=[("expiring", "即将到期（90天内）"), ("expired", "近一年内已过期")],
+        method="by_validity",
+        empty_label="全部",
+    )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "town", "tech_field", "qualification", "institution", "level"]
+        fields = ["q", "town", "tech_field", "qualification", "institution", "level", "validity"]
+
+    def by_validity(self, queryset, name, value):
+        today = timezone.localdate()
+        rows = Qualification.objects.all()
+        rows = rows.expiring(today) if value == "expiring" else rows.expired(today)
+        return queryset.filter(Exists(rows.filter(enterprise=OuterRef("pk"))))
 
     def holding(self, queryset, name, value):
         return queryset.filter(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -14,6 +14,11 @@ from .choices import InstitutionType, QualificationType, RecognitionKind
 
 # A 高新技术企业 certificate is valid three years from issue (DOMAIN.md §1).
 HNTE_VALIDITY_YEARS = 3
+# A qualification is flagged 即将到期 this many days before it ends, and 已过期 for this many days
+# after (in the registry filter and the staff's to-do list; the enterprise page flags every
+# current qualification that has ended).
+EXPIRY_NOTICE_DAYS = 90
+LAPSED_NOTICE_DAYS = 365
 
 
 def year_end(year: int) -> date:
@@ -52,6 +57,44 @@ class QualificationQuerySet(models.QuerySet):
         if validity_years:
             open_ended &= Q(recognized_on__gt=years_before(day, validity_years))
         return self.filter(open_ended | Q(valid_until__gte=day), recognized_on__lte=day)
+
+    def current(self) -> QualificationQuerySet:
+        """The latest recognition of each kind and level an enterprise holds: an older one
+        was superseded by the renewal (重新认定) and is not flagged."""
+        newer = self.model.objects.filter(
+            enterprise=OuterRef("enterprise"),
+            kind=OuterRef("kind"),
+            level=OuterRef("level"),
+            recognized_on__gt=OuterRef("recognized_on"),
+        )
+        return self.filter(~Exists(newer))
+
+    @staticmethod
+    def _ended_by(day: date) -> Q:
+        """No longer valid on ``day``: past its 有效期至, or a 高新技术企业 certificate without one
+        that is three years old."""
+        return Q(valid_until__lt=day) | Q(
+            valid_until__isnull=True,
+            kind=QualificationType.HNTE,
+            level=Level.NATIONAL,
+            recognized_on__lte=years_before(day, HNTE_VALIDITY_YEARS),
+        )
+
+    def expiring(self, today: date, days: int = EXPIRY_NOTICE_DAYS) -> QualificationQuerySet:
+        """Current qualifications valid today that end within ``days`` days."""
+        return (
+            self.current()
+            .filter(self._ended_by(today + timedelta(days=days)))
+            .exclude(self._ended_by(today))
+        )
+
+    def expired(self, today: date, days: int | None = LAPSED_NOTICE_DAYS) -> QualificationQuerySet:
+        """Current qualifications that have ended (within the last ``days`` days; ``None``:
+        whenever) and were not renewed."""
+        rows = self.current().filter(self._ended_by(today))
+        if days is not None:
+            rows = rows.exclude(self._ended_by(today - timedelta(days=days)))
+        return rows
 
 
 class RDInstitutionQuerySet(models.QuerySet):

@@ -1,16 +1,34 @@
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
-from kejiju.choices import Role
+from kejiju.choices import Role, Section
 from kejiju.worklist import WorkItem
 
 from .choices import ApplicationStatus
-from .models import AccountRequest, Application
+from .models import AccountRequest, Application, Enterprise, Qualification
+
+
+# The bureau sections whose staff see these items (kejiju.worklist); others see none
+SECTIONS = (Section.HIGH_TECH, Section.OFFICE)
 
 
 def items(user) -> list[WorkItem]:
     if user.is_bureau_staff:
+        today = timezone.localdate()
+        registry = reverse("enterprises:list")
         return [
+            WorkItem(
+                "企业资质90天内到期",
+                _holding(Qualification.objects.expiring(today)),
+                f"{registry}?validity=expiring",
+            ),
+            WorkItem(
+                "企业资质近一年内已过期、未重新认定",
+                _holding(Qualification.objects.expired(today)),
+                f"{registry}?validity=expired",
+                urgent=True,
+            ),
             WorkItem(
                 "企业申报待审核",
                 Application.objects.in_review().count(),
@@ -41,3 +59,8 @@ def items(user) -> list[WorkItem]:
             ),
         ]
     return []
+
+
+def _holding(qualifications) -> int:
+    """How many enterprises hold one of ``qualifications``."""
+    return Enterprise.objects.filter(pk__in=qualifications.values("enterprise")).count()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
@@ -33,8 +33,10 @@ from .choices import (
     TrancheDue,
 )
 from .models import (
+    ApplicationDraft,
     Call,
     Disbursement,
+    DraftDocument,
     FinancialAudit,
     Objection,
     Project,
@@ -159,39 +161,108 @@ def attach(*, project: Project, kind: str, upload, by, log: bool = True) -> Proj
 
 @dataclass
 class Budget:
-    total: Decimal
-    self_raised: Decimal
-    requested: Decimal
+    total: Decimal | None
+    self_raised: Decimal | None
+    requested: Decimal | None
 
 
-def check_budget(call: Call, budget: Budget) -> None:
-    errors = {}
+def budget_problems(call: Call, budget: Budget) -> dict[str, list[str]]:
+    """Every rule the budget breaks, by field (``total``, ``self_raised``, ``requested``). A value
+    that is None (not given or not a number) is left to the form's own message."""
+    errors: dict[str, list[str]] = {}
     for name, label in (
         ("total", "总预算"),
         ("self_raised", "自筹资金"),
         ("requested", "申请资助"),
     ):
-        if getattr(budget, name) is None or getattr(budget, name) < 0:
-            errors[name] = f"{label}不能为负数。"
+        value = getattr(budget, name)
+        if value is not None and value < 0:
+            errors[name] = [f"{label}不能为负数。"]
+    if errors:
+        return errors
+    total, raised, requested = budget.total, budget.self_raised, budget.requested
+    if None not in (total, raised, requested) and raised + requested != total:
+        errors["total"] = [
+            f"总预算应等于自筹资金与申请资助之和（{raised} + {requested} "
+            f"= {raised + requested} 万元）。"
+        ]
+    if requested is None:
+        pass
+    elif requested <= 0:
+        errors["requested"] = ["申请资助金额应大于 0。"]
+    elif call.max_request is not None and requested > call.max_request:
+        errors["requested"] = [
+            f"申请资助 {requested} 万元超过本通知单个项目上限 {call.max_request} 万元。"
+        ]
+    elif requested > call.budget_cap:
+        errors["requested"] = [
+            f"申请资助 {requested} 万元超过本通知资金总额 {call.budget_cap} 万元。"
+        ]
+    return errors
+
+
+def check_budget(call: Call, budget: Budget) -> None:
+    missing = {
+        name: [f"请填写{label}。"]
+        for name, label in (("total", "总预算"), ("self_raised", "自筹资金"), ("requested", "申请资助"))
+        if getattr(budget, name) is None
+    }
+    errors = missing or budget_problems(call, budget)
     if errors:
         raise ValidationError(errors)
-    if budget.self_raised + budget.requested != budget.total:
-        errors["total"] = (
-            f"总预算应等于自筹资金与申请资助之和（{budget.self_raised} + {budget.requested} "
-            f"= {budget.self_raised + budget.requested} 万元）。"
-        )
-    if budget.requested <= 0:
-        errors["requested"] = "申请资助金额应大于 0。"
-    elif call.max_request is not None and budget.requested > call.max_request:
-        errors["requested"] = (
-            f"申请资助 {budget.requested} 万元超过本通知单个项目上限 {call.max_request} 万元。"
-        )
-    elif budget.requested > call.budget_cap:
-        errors["requested"] = (
-            f"申请资助 {budget.requested} 万元超过本通知资金总额 {call.budget_cap} 万元。"
-        )
-    if errors:
-        raise ValidationError(errors)
+
+
+def call_problems(call: Call, enterprise, now: dt.datetime | None = None) -> list[str]:
+    """What keeps the enterprise from filing under the call at all: the dates, its quota."""
+    now = now or timezone.now()
+    if now < call.opens_at:
+        return [
+            f"「{call.title}」尚未开始受理，受理时间自 "
+            f"{timezone.localtime(call.opens_at):%Y-%m-%d %H:%M} 起。"
+        ]
+    if now >= call.closes_at:
+        return [
+            f"「{call.title}」已于 {timezone.localtime(call.closes_at):%Y-%m-%d %H:%M} "
+            "截止受理，不能再申报。"
+        ]
+    filed = call.projects.filter(enterprise=enterprise).exclude(stage=Stage.NOT_APPROVED).count()
+    if filed >= call.max_per_enterprise:
+        return [f"本通知每家企业限报 {call.max_per_enterprise} 项，贵单位已申报 {filed} 项。"]
+    return []
+
+
+def document_key(kind: str) -> str:
+    """The key under which application_problems reports a missing attachment of ``kind``."""
+    return f"document:{kind}"
+
+
+def application_problems(
+    *,
+    call: Call,
+    enterprise,
+    name: str | None,
+    budget: Budget,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    document_kinds: Iterable[str],
+) -> dict[str, list[str]]:
+    """Every reason the application cannot be filed, all at once, by field: ``__all__`` for the
+    call's dates and quota, ``name``, ``total``/``self_raised``/``requested`` for the budget and
+    the call's caps, ``ends_on`` for the dates, ``document:<kind>`` for a missing attachment.
+    None for a value means the form already refused it: nothing more is said about it here."""
+    problems: dict[str, list[str]] = {}
+    if messages := call_problems(call, enterprise):
+        problems[NON_FIELD_ERRORS] = messages
+    if name is not None and not name.strip():
+        problems["name"] = ["请填写项目名称。"]
+    problems.update(budget_problems(call, budget))
+    if starts_on and ends_on and ends_on < starts_on:
+        problems["ends_on"] = ["计划完成日期不能早于开始日期。"]
+    have = set(document_kinds)
+    for kind in call.required_attachment_list():
+        if kind not in have:
+            problems[document_key(kind)] = [f"请上传「{kind}」。"]
+    return problems
 
 
 def provisional_number(call: Call) -> str:
@@ -199,6 +270,47 @@ def provisional_number(call: Call) -> str:
     prefix = f"SB{call.year}-{call.pk:03d}-"
     count = Project.objects.filter(number__startswith=prefix).count()
     return f"{prefix}{count + 1:03d}"
+
+
+def _refuse(problems: dict[str, list[str]]) -> None:
+    """Raises the problems, the missing attachments gathered under ``documents``."""
+    missing = [k.split(":", 1)[1] for k in problems if k.startswith("document:")]
+    errors = {k: v for k, v in problems.items() if not k.startswith("document:")}
+    if missing:
+        errors["documents"] = ["缺少必备附件：" + "、".join(missing)]
+    raise ValidationError(errors)
+
+
+def _new_project(*, call, enterprise, name, summary, budget, by, starts_on, ends_on) -> Project:
+    return Project.objects.create(
+        number=provisional_number(call),
+        name=name.strip(),
+        category=call.category,
+        undertaker=enterprise.name,
+        enterprise=enterprise,
+        town=enterprise.town,
+        applied_on=timezone.localdate(),
+        status=STAGE_STATUS[Stage.SUBMITTED],
+        stage=Stage.SUBMITTED,
+        call=call,
+        summary=summary,
+        budget_total=budget.total,
+        self_raised=budget.self_raised,
+        requested=budget.requested,
+        submitted_at=timezone.now(),
+        applicant=by,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+def _filed(project: Project, call: Call, by) -> None:
+    ProjectEvent.objects.create(
+        project=project, action="提交申报", stage_to=Stage.SUBMITTED, by=by, note=call.title
+    )
+    notify(
+        project, "申报已提交", f"您单位的项目「{project.name}」已提交，申报编号 {project.number}。"
+    )
 
 
 @transaction.atomic
@@ -214,60 +326,179 @@ def file_application(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
 ) -> Project:
-    """An enterprise files an application against an open call."""
+    """An enterprise files an application against an open call in one step; every problem is
+    reported at once."""
     call = Call.objects.select_for_update().get(pk=call.pk)
-    now = timezone.now()
-    if now < call.opens_at:
-        raise ValidationError(
-            f"「{call.title}」尚未开始受理，受理时间自 {timezone.localtime(call.opens_at):%Y-%m-%d %H:%M} 起。"
-        )
-    if now >= call.closes_at:
-        raise ValidationError(
-            f"「{call.title}」已于 {timezone.localtime(call.closes_at):%Y-%m-%d %H:%M} 截止受理，不能再申报。"
-        )
-    if not name.strip():
-        raise ValidationError({"name": "请填写项目名称。"})
-    check_budget(call, budget)
-    filed = call.projects.filter(enterprise=enterprise).exclude(stage=Stage.NOT_APPROVED).count()
-    if filed >= call.max_per_enterprise:
-        raise ValidationError(
-            f"本通知每家企业限报 {call.max_per_enterprise} 项，贵单位已申报 {filed} 项。"
-        )
     documents = documents or {}
-    missing = [kind for kind in call.required_attachment_list() if not documents.get(kind)]
-    if missing:
-        raise ValidationError({"documents": "缺少必备附件：" + "、".join(missing)})
-    if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": "计划完成日期不能早于开始日期。"})
-    project = Project.objects.create(
-        number=provisional_number(call),
-        name=name.strip(),
-        category=call.category,
-        undertaker=enterprise.name,
-        enterprise=enterprise,
-        town=enterprise.town,
-        applied_on=timezone.localdate(),
-        status=STAGE_STATUS[Stage.SUBMITTED],
-        stage=Stage.SUBMITTED,
+    if any(getattr(budget, f) is None for f in ("total", "self_raised", "requested")):
+        check_budget(call, budget)
+    problems = application_problems(
         call=call,
+        enterprise=enterprise,
+        name=name,
+        budget=budget,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        document_kinds=[kind for kind, upload in documents.items() if upload],
+    )
+    if problems:
+        _refuse(problems)
+    project = _new_project(
+        call=call,
+        enterprise=enterprise,
+        name=name,
         summary=summary,
-        budget_total=budget.total,
-        self_raised=budget.self_raised,
-        requested=budget.requested,
-        submitted_at=now,
-        applicant=by,
+        budget=budget,
+        by=by,
         starts_on=starts_on,
         ends_on=ends_on,
     )
     for kind, upload in documents.items():
         if upload:
             attach(project=project, kind=kind, upload=upload, by=by, log=False)
-    ProjectEvent.objects.create(
-        project=project, action="提交申报", stage_to=Stage.SUBMITTED, by=by, note=call.title
+    _filed(project, call, by)
+    return project
+
+
+# ---- application drafts --------------------------------------------------------------------
+
+DRAFT_FIELDS = (
+    "name",
+    "summary",
+    "starts_on",
+    "ends_on",
+    "budget_total",
+    "self_raised",
+    "requested",
+)
+DRAFT_VALUE_LIMIT = 20_000
+
+
+def _drop_documents(documents) -> None:
+    """Deletes draft documents and, once the transaction commits, their files."""
+    for document in list(documents):
+        stored, storage = document.file.name, document.file.storage
+        document.delete()
+        transaction.on_commit(lambda s=storage, n=stored: s.delete(n))
+
+
+def _keep_document(draft: ApplicationDraft, kind: str, upload, by) -> DraftDocument:
+    inspected = getattr(upload, "inspected", None) or uploads.inspect(upload)
+    document = DraftDocument(
+        draft=draft,
+        kind=kind,
+        original_name=uploads.clean_display_name(upload.name, inspected),
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=by,
     )
-    notify(
-        project, "申报已提交", f"您单位的项目「{project.name}」已提交，申报编号 {project.number}。"
+    upload.seek(0)
+    stored = uploads.storage_name("projects", inspected)
+    document.file.save(stored, upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    call: Call,
+    enterprise,
+    by,
+    data: dict,
+    documents: dict[str, object] | None = None,
+    remove: Iterable[str] = (),
+    draft: ApplicationDraft | None = None,
+) -> ApplicationDraft:
+    """Keeps what the enterprise typed, valid or not, and the files it chose (checked by
+    content: a file that is not allowed never reaches this function). A new file of a kind
+    replaces the kept one; ``remove`` drops kept files."""
+    if draft is None:
+        draft = ApplicationDraft(call=call, enterprise=enterprise, created_by=by)
+    else:
+        draft = ApplicationDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.enterprise_id != enterprise.pk:
+            raise ValidationError("只能修改本单位的申报草稿。")
+    draft.data = {
+        key: str(data.get(key) or "")[:DRAFT_VALUE_LIMIT] for key in DRAFT_FIELDS
+    }
+    draft.save()
+    kinds = set(call.required_attachment_list())
+    documents = {k: v for k, v in (documents or {}).items() if v and k in kinds}
+    _drop_documents(draft.documents.filter(kind__in=set(remove) | set(documents)))
+    for kind, upload in documents.items():
+        _keep_document(draft, kind, upload, by)
+    return draft
+
+
+@transaction.atomic
+def delete_draft(draft: ApplicationDraft) -> None:
+    _drop_documents(draft.documents.all())
+    draft.delete()
+
+
+@transaction.atomic
+def submit_draft(
+    draft: ApplicationDraft,
+    *,
+    by,
+    name: str,
+    summary: str,
+    budget: Budget,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+) -> Project:
+    """Files a draft whose fields the form has parsed: checks everything again under the
+    call's lock, creates the project with the draft's files and removes the draft."""
+    call = Call.objects.select_for_update().get(pk=draft.call_id)
+    draft = ApplicationDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    if draft is None:
+        raise ValidationError("该草稿已提交或已删除。")
+    kept = list(draft.documents.all())
+    problems = application_problems(
+        call=call,
+        enterprise=draft.enterprise,
+        name=name,
+        budget=budget,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        document_kinds=[d.kind for d in kept],
     )
+    if problems:
+        raise ValidationError(problems)
+    project = _new_project(
+        call=call,
+        enterprise=draft.enterprise,
+        name=name,
+        summary=summary,
+        budget=budget,
+        by=by,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    wanted = set(call.required_attachment_list())
+    for document in kept:
+        if document.kind not in wanted:
+            continue
+        ProjectDocument.objects.create(
+            project=project,
+            kind=document.kind,
+            file=document.file.name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=document.uploaded_by,
+        )
+    _drop_documents(draft.documents.exclude(kind__in=wanted))
+    draft.documents.all().delete()  # the files now belong to the project's documents
+    draft.delete()
+    _filed(project, call, by)
     return project
 
 

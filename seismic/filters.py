@@ -1,4 +1,5 @@
 import django_filters
+from django.utils import timezone
 
 from kejiju.filters import FilterSet, SearchFilter, YearFilter, YesNoFilter
 from kejiju.models import Town
@@ -34,10 +35,20 @@ class SiteFilter(FilterSet):
     town = django_filters.ModelChoiceFilter(
         label="所属镇街", queryset=Town.objects.all(), empty_label="全部"
     )
+    review = django_filters.ChoiceFilter(
+        label="复核",
+        choices=[("overdue", "复核逾期"), ("soon", "90天内复核")],
+        method="by_review",
+        empty_label="全部",
+    )
 
     class Meta:
         model = DemoSite
-        fields = ["q", "kind", "status", "town"]
+        fields = ["q", "kind", "status", "town", "review"]
+
+    def by_review(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.review_overdue(today) if value == "overdue" else queryset.review_soon(today)
 
 
 class PointFilter(FilterSet):

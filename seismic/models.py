@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import querysets
@@ -185,6 +188,20 @@ class DemoSite(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def review_overdue(self) -> bool:
+        """下次复核 has passed (the list and the to-do list flag it 复核逾期)."""
+        return bool(self.next_review_on and self.next_review_on < timezone.localdate())
+
+    @property
+    def review_due(self) -> bool:
+        """下次复核 is today or within ``REVIEW_NOTICE_DAYS`` days."""
+        today = timezone.localdate()
+        return bool(
+            self.next_review_on
+            and today <= self.next_review_on < today + timedelta(days=querysets.REVIEW_NOTICE_DAYS)
+        )
 
 
 class SiteInspection(models.Model):

@@ -1,11 +1,14 @@
 """Reads of the earthquake-safety records."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractMonth
+
+# A site's 下次复核 is flagged this many days ahead (即将复核), and 复核逾期 once it has passed.
+REVIEW_NOTICE_DAYS = 90
 
 
 def first_of_month(day: date) -> date:
@@ -109,6 +112,14 @@ class DemoSiteQuerySet(models.QuerySet):
 
     def due_for_review(self, today: date):
         return self.filter(next_review_on__lte=today)
+
+    def review_overdue(self, today: date):
+        """Sites whose 下次复核 date has passed (复核逾期)."""
+        return self.filter(next_review_on__lt=today)
+
+    def review_soon(self, today: date, days: int = REVIEW_NOTICE_DAYS):
+        """Sites whose 下次复核 falls today or within ``days`` days."""
+        return self.filter(next_review_on__gte=today, next_review_on__lt=today + timedelta(days))
 
 
 # The two warnings of the section, read by its pages and by the staff's to-do list.

@@ -1,10 +1,15 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from kejiju.choices import Section
 from kejiju.worklist import WorkItem
 
-from .models import MonthlyReport
+from .models import DemoSite, MonthlyReport
 from .querysets import missing_reports, plans_needing_drill
+
+
+# The bureau sections whose staff see these items (kejiju.worklist); others see none
+SECTIONS = (Section.SEISMIC, Section.OFFICE)
 
 
 def items(user) -> list[WorkItem]:
@@ -20,6 +25,12 @@ def items(user) -> list[WorkItem]:
             urgent=True,
         ),
         WorkItem("观测月报缺报", missing.count(), reverse("seismic:point_list")),
+        WorkItem(
+            "示范点复核逾期",
+            DemoSite.objects.review_overdue(today).count(),
+            reverse("seismic:site_list") + "?review=overdue",
+            urgent=True,
+        ),
         WorkItem(
             "应急预案超期未演练", plans_needing_drill(today).count(), reverse("seismic:plan_list")
         ),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,10 +11,13 @@ from kejiju.codes import credit_code_error, normalize_credit_code
 
 from ..choices import InstitutionType, PlatformType, QualificationType, RecognitionKind
 from ..querysets import (
+    EXPIRY_NOTICE_DAYS,
+    HNTE_VALIDITY_YEARS,
     EnterpriseQuerySet,
     PlatformQuerySet,
     QualificationQuerySet,
     RDInstitutionQuerySet,
+    years_before,
 )
 
 
@@ -79,6 +84,18 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def qualification_flags(self, today=None) -> list[dict]:
+        """The current qualifications that have ended or end within ``EXPIRY_NOTICE_DAYS``,
+        each with its state and its label (已过期, 即将到期)."""
+        today = today or timezone.localdate()
+        flags = []
+        for qualification in self.qualifications.current().order_by("kind", "level"):
+            state = qualification.expiry_state(today)
+            if state:
+                label = "已过期" if state == "expired" else "即将到期"
+                flags.append({"qualification": qualification, "state": state, "label": label})
+        return flags
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -132,6 +149,24 @@ class Qualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_kind_display()}（{self.get_level_display()}）"
+
+    @property
+    def ends_on(self):
+        """The last day the qualification is valid, ``None`` when it does not expire."""
+        if self.valid_until:
+            return self.valid_until
+        if self.kind == QualificationType.HNTE and self.level == Level.NATIONAL:
+            end = years_before(self.recognized_on, -HNTE_VALIDITY_YEARS)
+            return end - timedelta(days=1)
+        return None
+
+    def expiry_state(self, today=None) -> str:
+        """``"expired"``, ``"expiring"`` (within ``EXPIRY_NOTICE_DAYS``) or ``""``."""
+        today = today or timezone.localdate()
+        end = self.ends_on
+        if end is None or end >= today + timedelta(days=EXPIRY_NOTICE_DAYS):
+            return ""
+        return "expired" if end < today else "expiring"
 
     def clean(self) -> None:
         super().clean()
