@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from experts.models import Specialty
 from experts.services import Criteria
+from kejiju.forms import BootstrapMixin
 from kejiju.uploads import AttachmentField
 
+from . import services
 from .choices import AcceptanceResult, ChangeKind, FundingMode
 from .models import Call, Tranche
 from .services import Budget
@@ -13,17 +16,8 @@ from .services import Budget
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
+class StyledForm(BootstrapMixin, forms.Form):
+    """A form with Bootstrap classes on every widget (kejiju.forms.BootstrapMixin)."""
 
 
 def money(label: str, **kwargs) -> forms.DecimalField:
@@ -89,6 +83,11 @@ class CallForm(forms.ModelForm):
 
 
 class ApplicationForm(StyledForm):
+    """The application against a call. Validation says everything at once: the fields, the
+    budget rules, the call's dates, caps and quota, and every missing attachment, each at its
+    field (services.application_problems). ``kept`` holds the files a draft already keeps, by
+    kind: a kind with a kept file needs no new upload, and a new file replaces it."""
+
     name = forms.CharField(label="项目名称", max_length=300)
     summary = forms.CharField(label="项目简介", widget=forms.Textarea(attrs={"rows": 5}))
     starts_on = forms.DateField(label="计划开始日期", widget=DATE)
@@ -97,35 +96,122 @@ class ApplicationForm(StyledForm):
     self_raised = money("自筹资金(万元)")
     requested = money("申请资助(万元)")
 
-    def __init__(self, *args, call: Call, **kwargs):
+    SERVICE_FIELDS = {"total": "budget_total"}
+
+    def __init__(self, *args, call: Call, enterprise, kept: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        self.enterprise = enterprise
+        self.kept = kept or {}
         self.attachment_names = {}
         for i, kind in enumerate(call.required_attachment_list()):
             name = f"attachment_{i}"
-            self.fields[name] = AttachmentField(label=kind)
+            self.fields[name] = AttachmentField(label=kind, required=False)
             self.fields[name].widget.attrs["class"] = "form-control"
+            self.fields[f"remove_{i}"] = forms.BooleanField(
+                label=f"删除已上传的「{kind}」", required=False
+            )
             self.attachment_names[name] = kind
         if call.max_request:
             self.fields[
                 "requested"
             ].help_text = f"本通知单个项目申请资助上限 {call.max_request} 万元"
 
+    def _value(self, name):
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+    def removed(self) -> list[str]:
+        return [
+            kind
+            for name, kind in self.attachment_names.items()
+            if self.cleaned_data.get(name.replace("attachment_", "remove_"))
+        ]
+
+    def uploads(self) -> dict:
+        """The new files that passed the content check, by kind."""
+        return {
+            kind: self.cleaned_data[name]
+            for name, kind in self.attachment_names.items()
+            if name not in self.errors and self.cleaned_data.get(name)
+        }
+
+    def document_kinds(self) -> set[str]:
+        removed = set(self.removed())
+        kept = {kind for kind in self.kept if kind not in removed}
+        # A refused file already has its message: no second one saying it is missing.
+        return kept | set(self.uploads()) | set(self.refused().values())
+
+    def refused(self) -> dict[str, str]:
+        """The attachment fields whose new file failed the content check: field name → kind."""
+        return {
+            name: kind
+            for name, kind in self.attachment_names.items()
+            if self.files.get(name) and name in self.errors
+        }
+
     def clean(self):
         data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "计划完成日期不能早于开始日期。")
+        problems = services.application_problems(
+            call=self.call,
+            enterprise=self.enterprise,
+            name=self._value("name"),
+            budget=self.budget(),
+            starts_on=self._value("starts_on"),
+            ends_on=self._value("ends_on"),
+            document_kinds=self.document_kinds(),
+        )
+        self.add_problems(problems)
         return data
 
+    def add_problems(self, problems: dict) -> None:
+        """Puts the service's messages at their fields (a missing attachment at its file field,
+        the budget total at 总预算, the call's dates and quota above the form)."""
+        fields_of = {services.document_key(k): n for n, k in self.attachment_names.items()}
+        for key, messages in problems.items():
+            field = fields_of.get(key) or self.SERVICE_FIELDS.get(key, key)
+            field = field if field in self.fields else None
+            for message in messages:
+                if message in self.errors.get(field or NON_FIELD_ERRORS, []):
+                    continue
+                self.add_error(field, message)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for every message, in the order of the form."""
+        rows = [("", "", m) for m in self.non_field_errors()]
+        for field in self:
+            rows += [(field.id_for_label, field.label, m) for m in field.errors]
+        return rows
+
     def budget(self) -> Budget:
-        d = self.cleaned_data
         return Budget(
-            total=d["budget_total"], self_raised=d["self_raised"], requested=d["requested"]
+            total=self._value("budget_total"),
+            self_raised=self._value("self_raised"),
+            requested=self._value("requested"),
         )
 
-    def documents(self) -> dict:
-        return {kind: self.cleaned_data.get(name) for name, kind in self.attachment_names.items()}
+    def _marked(self, bound):
+        """The bound field, its widget marked invalid (and pointing at its messages) if wrong."""
+        if bound.errors:
+            attrs = bound.field.widget.attrs
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{bound.id_for_label}-errors"
+        return bound
+
+    def attachment_rows(self):
+        """(file field, kept document or None, remove field) for each required attachment."""
+        return [
+            (
+                self._marked(self[name]),
+                self.kept.get(kind),
+                self[name.replace("attachment_", "remove_")],
+            )
+            for name, kind in self.attachment_names.items()
+        ]
+
+    def plain_fields(self):
+        return [self._marked(f) for f in self if not f.name.startswith(("attachment_", "remove_"))]
 
 
 class FormalReviewForm(StyledForm):

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from experts.models import DrawMember, Review
 from experts.services import active_panel
@@ -19,7 +20,14 @@ from kejiju.uploads import protected_download
 from . import forms, services
 from .choices import Stage
 from .filters import CommissionerFilter, ProjectFilter
-from .models import Call, Commissioner, Objection, Project, ProjectDocument
+from .models import (
+    ApplicationDraft,
+    Call,
+    Commissioner,
+    Objection,
+    Project,
+    ProjectDocument,
+)
 from .permissions import ACTORS, EDITORS, READERS
 from .resources import ProjectResource
 
@@ -218,41 +226,119 @@ def my_projects(request):
         .select_related("category", "call")
         .order_by("-applied_on", "-pk")
     )
+    drafts = ApplicationDraft.objects.visible_to(request.user).select_related("call")
     open_calls = Call.objects.open_now().select_related("category").order_by("closes_at")
     return render(
-        request, "projects/my_projects.html", {"projects": projects, "open_calls": open_calls}
+        request,
+        "projects/my_projects.html",
+        {"projects": projects, "open_calls": open_calls, "drafts": drafts},
+    )
+
+
+# ---- applying: a draft kept server-side, checked all at once, confirmed after the check -------
+
+
+def _draft_for(request, pk) -> ApplicationDraft:
+    """The enterprise's own draft; another enterprise's is 404 (role_required has refused the
+    other roles with 403)."""
+    return get_object_or_404(
+        ApplicationDraft.objects.visible_to(request.user).select_related("call__category"),
+        pk=pk,
+    )
+
+
+def _kept(draft) -> dict:
+    return {d.kind: d for d in draft.documents.all()} if draft else {}
+
+
+def _application_form(request, call, draft=None, data=None):
+    return forms.ApplicationForm(
+        data,
+        request.FILES if data is not None and request.method == "POST" else None,
+        call=call,
+        enterprise=request.user.enterprise,
+        kept=_kept(draft),
+        initial=draft.data if draft and data is None else None,
+    )
+
+
+def _render_application(request, call, form, draft, status=200):
+    return render(
+        request,
+        "projects/apply.html",
+        {"call": call, "form": form, "draft": draft},
+        status=status,
     )
 
 
 @role_required(Role.ENTERPRISE)
 def apply(request, pk):
     call = get_object_or_404(Call.objects.select_related("category"), pk=pk)
-    form = forms.ApplicationForm(request.POST or None, request.FILES or None, call=call)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if request.method == "POST":
+        return _save_and_check(request, call, None)
+    return _render_application(request, call, _application_form(request, call), None)
+
+
+@role_required(Role.ENTERPRISE)
+def draft_edit(request, pk):
+    draft = _draft_for(request, pk)
+    if request.method == "POST":
+        return _save_and_check(request, draft.call, draft)
+    return _render_application(
+        request, draft.call, _application_form(request, draft.call, draft), draft
+    )
+
+
+@role_required(Role.ENTERPRISE)
+def draft_confirm(request, pk):
+    """What will be filed, shown only after the server has checked all of it; 确认提交 files it."""
+    draft = _draft_for(request, pk)
+    call = draft.call
+    form = _application_form(request, call, draft, data=draft.data)
+    if not form.is_valid():
+        return _render_application(request, call, form, draft)
+    if request.method == "POST":
+        d = form.cleaned_data
         try:
-            project = services.file_application(
-                call=call,
-                enterprise=request.user.enterprise,
-                name=data["name"],
-                summary=data["summary"],
-                budget=form.budget(),
-                documents=form.documents(),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
+            project = services.submit_draft(
+                draft,
                 by=request.user,
+                name=d["name"],
+                summary=d["summary"],
+                budget=form.budget(),
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                renamed = {
-                    {"total": "budget_total"}.get(k, k): v for k, v in exc.error_dict.items()
-                }
-                exc = ValidationError(renamed)
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"申报已提交，申报编号 {project.number}。")
-            return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/apply.html", {"call": call, "form": form})
+            form.add_problems(
+                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            )
+            return _render_application(request, call, form, draft)
+        messages.success(request, f"申报已提交，申报编号 {project.number}。")
+        return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "projects/apply_confirm.html",
+        {"call": call, "draft": draft, "form": form, "documents": draft.documents.all()},
+    )
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def draft_delete(request, pk):
+    draft = _draft_for(request, pk)
+    services.delete_draft(draft)
+    messages.success(request, "草稿已删除。")
+    return redirect("projects:my_projects")
+
+
+@role_required(Role.ENTERPRISE)
+def draft_document(request, pk, doc_pk):
+    draft = _draft_for(request, pk)
+    document = get_object_or_404(draft.documents, pk=doc_pk)
+    return protected_download(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
 
 
 # ---- one project ----------------------------------------------------------------------------

@@ -147,6 +147,13 @@ projects:call_detail              POST   pk=call                        login 20
 projects:apply                    GET    pk=call                        login 403   403    403   403     200   200     403   403     403      403
 projects:apply                    POST   pk=call                        login 403   403    403   403     200   200     403   403     403      403
 projects:my_projects              GET    -                              login 403   403    403   403     200   200     403   403     403      403
+projects:draft                    GET    pk=draft                       login 403   403    403   403     200   404     403   403     403      403
+projects:draft                    POST   pk=draft                       login 403   403    403   403     200   404     403   403     403      403
+projects:draft_confirm            GET    pk=draft                       login 403   403    403   403     200   404     403   403     403      403
+projects:draft_confirm            POST   pk=draft                       login 403   403    403   403     200   404     403   403     403      403
+projects:draft_delete             GET    pk=draft                       405   405   405    405   405     405   405     405   405     405      405
+projects:draft_delete             POST   pk=draft                       login 403   403    403   403     302   404     403   403     403      403
+projects:draft_document           GET    pk=draft,doc_pk=draft_document login 403   403    403   403     200   404     403   403     403      403
 projects:project_list             GET    -                              login 200   200    200   403     403   403     403   403     403      403
 projects:commissioner_list        GET    -                              login 200   200    200   403     403   403     403   403     403      403
 projects:detail                   GET    pk=project                     login 200   200    200   403     200   404     403   403     403      403

@@ -259,6 +259,13 @@ def build_world() -> dict:
         project=returned, passed=False, comment="请补充材料", by=staff
     )
     w["document"] = project.documents.get()
+    # an application draft of the owner's against the call, with one kept file
+    w["draft"] = project_services.save_draft(
+        call=call, enterprise=owner_enterprise, by=owner, data={"name": "矩阵申报草稿"}
+    )
+    w["draft_document"] = project_services._keep_document(
+        w["draft"], "申报书", pdf_upload("草稿申报书.pdf"), owner
+    )
     panel = expert_services.active_panel(project.draw)
     drawn_ids = set(project.draw.members.values_list("expert_id", flat=True))
     by_expert = {u.expert_id: u for u in expert_users}

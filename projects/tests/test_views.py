@@ -17,7 +17,7 @@ from kejiju.choices import Role
 from kejiju.models import PlanCategory, Town
 from projects import services
 from projects.choices import Stage
-from projects.models import Call, Commissioner, Project
+from projects.models import ApplicationDraft, Call, Commissioner, Project
 
 from .conftest import score, through_notice
 
@@ -78,9 +78,14 @@ def test_enterprise_applies_online_with_attachments(login, applicant, call, sett
     url = reverse("projects:apply", args=[call.pk])
     assert "营业执照" in client.get(url).content.decode()
     response = client.post(url, application_data())
-    assert "这个字段是必填项" in response.content.decode() or "必填" in response.content.decode()
+    assert "请上传「营业执照」" in response.content.decode()
+    draft = ApplicationDraft.objects.get()
     data = application_data(attachment_0=SimpleUploadedFile("执照.pdf", PDF))
-    response = client.post(url, data)
+    response = client.post(reverse("projects:draft", args=[draft.pk]), data)
+    confirm = reverse("projects:draft_confirm", args=[draft.pk])
+    assert response["Location"] == confirm
+    assert not Project.objects.exists()
+    response = client.post(confirm)
     project = Project.objects.get()
     assert response["Location"] == reverse("projects:detail", args=[project.pk])
     page = client.get(response["Location"]).content.decode()
