@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     # After the django-otp plugins: its admin module takes their device pages out of the admin.
     "kejiju.accounts",
+    "kejiju.notifications",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kejiju.context_processors.portal",
+                "kejiju.notifications.context_processors.notifications",
             ],
         },
     },
@@ -313,3 +315,14 @@ EMAIL_BACKEND = env.str(
     "KEJIJU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env.str("KEJIJU_DEFAULT_FROM_EMAIL", default="kejiju@localhost")
+
+# Notifications (kejiju.notifications): SMS through a gateway backend, a dotted path. The default
+# writes each message to the log; kejiju.notifications.sms.HTTPBackend posts JSON to
+# KEJIJU_SMS_URL with the bearer KEJIJU_SMS_KEY. A failed SMS is retried by later runs.
+KEJIJU_SMS_BACKEND = env.str("KEJIJU_SMS_BACKEND", default="kejiju.notifications.sms.LogBackend")
+KEJIJU_SMS_URL = env.str("KEJIJU_SMS_URL", default="")
+KEJIJU_SMS_KEY = env.str("KEJIJU_SMS_KEY", default="")
+KEJIJU_SMS_TIMEOUT = env.float("KEJIJU_SMS_TIMEOUT", default=5.0)
+KEJIJU_SMS_MAX_ATTEMPTS = env.int("KEJIJU_SMS_MAX_ATTEMPTS", default=5)
+# The address the links of the e-mail digest start with (e.g. https://kjj.example.gov.cn).
+KEJIJU_SITE_URL = env.str("KEJIJU_SITE_URL", default="")

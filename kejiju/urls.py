@@ -41,5 +41,6 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("seismic/", include("seismic.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("kejiju.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -281,6 +281,17 @@ reports:paragraph_update          GET    pk=paragraph                   login 20
 reports:paragraph_update          POST   pk=paragraph                   login 200   403    200   403     403   403     403   403     403      403
 reports:paragraph_delete          GET    pk=paragraph                   login 200   403    200   403     403   403     403   403     403      403
 reports:paragraph_delete          POST   pk=paragraph,+delete           login 302   403    302   403     403   403     403   403     403      403
+
+# ---- the notification centre: every role, each their own notifications only
+notifications:centre              GET    -                              login 200   200    200   200     200   200     200   200     200      403
+notifications:read                GET    pk=notification                405   405   405    405   405     405   405     405   405     405      405
+notifications:read                POST   pk=notification                login 404   404    404   404     302   404     404   404     404      403
+notifications:open                GET    pk=notification                405   405   405    405   405     405   405     405   405     405      405
+notifications:open                POST   pk=notification                login 404   404    404   404     302   404     404   404     404      403
+notifications:read_all            GET    -                              405   405   405    405   405     405   405     405   405     405      405
+notifications:read_all            POST   -                              login 302   302    302   302     302   302     302   302     302      403
+notifications:preferences         GET    -                              login 200   200    200   200     200   200     200   200     200      403
+notifications:preferences         POST   -                              login 302   302    302   302     302   302     302   302     302      403
 """
 # fmt: on
 

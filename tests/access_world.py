@@ -340,6 +340,12 @@ def build_world() -> dict:
     w["milestone"] = StationMilestone.objects.create(
         station=station, stage="survey", planned_on=dt.date(2024, 6, 1)
     )
+    # the notification centre: one notification of the owner's
+    from kejiju.notifications.services import notify
+
+    w["notification"] = notify(
+        [owner], kind="notifications.message", text="矩阵测试消息", link="/enterprise/"
+    )[0]
     # A picture of the login captcha, as the login page makes one for an address over the limit
     from captcha.models import CaptchaStore
 
