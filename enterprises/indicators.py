@@ -5,6 +5,7 @@ Qualifications count enterprises (家), each once; R&D institutions count instit
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.db.models import Count, QuerySet
 
@@ -52,8 +53,28 @@ def _institutions_total(kind: InstitutionType, level: Level) -> Callable[[int], 
     return lambda year: RDInstitution.objects.of_kind(kind, level).recognized_by(year_end(year))
 
 
-def _enterprise(key: str, label: str, queryset: Callable[[int], QuerySet], order: int) -> Indicator:
-    return Indicator(key, label, UNIT, ReportSection.ENTERPRISE, queryset, ENTERPRISES, order)
+def _hnte_valid_on(day: date) -> QuerySet:
+    return Qualification.objects.hnte().valid_on(day, HNTE_VALIDITY_YEARS)
+
+
+def _tech_sme_valid_on(day: date) -> QuerySet:
+    return Qualification.objects.of_kind(QualificationType.TECH_SME, Level.PROVINCIAL).valid_on(day)
+
+
+def _enterprise(
+    key: str, label: str, queryset: Callable[[int], QuerySet], order: int, as_of=None
+) -> Indicator:
+    return Indicator(
+        key,
+        label,
+        UNIT,
+        ReportSection.ENTERPRISE,
+        queryset,
+        ENTERPRISES,
+        order,
+        date_field="" if as_of else "recognized_on",
+        as_of=as_of,
+    )
 
 
 def _rd(key: str, name: str, kind: InstitutionType, level: Level, order: int) -> list[Indicator]:
@@ -66,6 +87,7 @@ def _rd(key: str, name: str, kind: InstitutionType, level: Level, order: int) ->
             _institutions_new(kind, level),
             INSTITUTIONS,
             order,
+            date_field="recognized_on",
         ),
         Indicator(
             f"rd.{key}.total",
@@ -75,6 +97,7 @@ def _rd(key: str, name: str, kind: InstitutionType, level: Level, order: int) ->
             _institutions_total(kind, level),
             INSTITUTIONS,
             order + 1,
+            as_of=lambda day: RDInstitution.objects.of_kind(kind, level).recognized_by(day),
         ),
     ]
 
@@ -88,20 +111,23 @@ def _patent_demo(key: str, name: str, level: Level, order: int) -> Indicator:
         _qualifications(QualificationType.PATENT_DEMO, level),
         ENTERPRISES,
         order,
+        date_field="recognized_on",
     )
 
 
 INDICATORS: list[Indicator] = [
     _enterprise("hnte.new", "新增高新技术企业", _hnte_first, 40),
     _enterprise("hnte.rerecognized", "重新认定高新技术企业", _hnte_renewed, 41),
-    _enterprise("hnte.total", "高新技术企业总数", _hnte_valid, 42),
+    _enterprise("hnte.total", "高新技术企业总数", _hnte_valid, 42, as_of=_hnte_valid_on),
     _enterprise(
         "tech_sme.new",
         "新增省科技型中小企业",
         _qualifications(QualificationType.TECH_SME, Level.PROVINCIAL),
         43,
     ),
-    _enterprise("tech_sme.total", "省科技型中小企业总数", _tech_sme_valid, 44),
+    _enterprise(
+        "tech_sme.total", "省科技型中小企业总数", _tech_sme_valid, 44, as_of=_tech_sme_valid_on
+    ),
     _enterprise(
         "city_tech.new",
         "新增市科技型企业",

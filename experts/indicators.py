@@ -14,5 +14,14 @@ def _in_pool(year: int) -> QuerySet:
 
 
 INDICATORS: list[Indicator] = [
-    Indicator("experts.total", "专家库专家", "人", ReportSection.REFORM, _in_pool, Count("pk"), 30),
+    Indicator(
+        "experts.total",
+        "专家库专家",
+        "人",
+        ReportSection.REFORM,
+        _in_pool,
+        Count("pk"),
+        30,
+        as_of=lambda day: Expert.objects.in_pool_on(day),
+    ),
 ]

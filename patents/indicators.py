@@ -8,7 +8,7 @@ from django.db.models import Count
 from kejiju.choices import ReportSection
 from kejiju.indicators import Indicator
 
-from .choices import PatentType
+from .choices import LegalStatus, PatentType
 from .models import DisputeCase, Patent
 
 COUNT = Count("pk")
@@ -23,6 +23,7 @@ INDICATORS = [
         queryset=lambda year: Patent.objects.inventions().filed_in(year),
         aggregate=COUNT,
         order=10,
+        date_field="filed_on",
     ),
     Indicator(
         key="patent.invention.grants",
@@ -32,6 +33,7 @@ INDICATORS = [
         queryset=lambda year: Patent.objects.inventions().granted_in(year),
         aggregate=COUNT,
         order=11,
+        date_field="granted_on",
     ),
     Indicator(
         key="patent.utility.applications",
@@ -41,6 +43,7 @@ INDICATORS = [
         queryset=lambda year: Patent.objects.of_kind(PatentType.UTILITY).filed_in(year),
         aggregate=COUNT,
         order=12,
+        date_field="filed_on",
     ),
     Indicator(
         key="patent.design.applications",
@@ -50,6 +53,7 @@ INDICATORS = [
         queryset=lambda year: Patent.objects.of_kind(PatentType.DESIGN).filed_in(year),
         aggregate=COUNT,
         order=13,
+        date_field="filed_on",
     ),
     Indicator(
         key="patent.all.grants",
@@ -59,6 +63,7 @@ INDICATORS = [
         queryset=lambda year: Patent.objects.granted_in(year),
         aggregate=COUNT,
         order=14,
+        date_field="granted_on",
     ),
     Indicator(
         key="patent.invention.valid",
@@ -68,6 +73,11 @@ INDICATORS = [
         queryset=lambda year: Patent.objects.inventions().valid_at_end_of(year),
         aggregate=COUNT,
         order=15,
+        as_of=lambda day: (
+            Patent.objects.inventions()
+            .filter(granted_on__lte=day)
+            .exclude(legal_status=LegalStatus.LAPSED)
+        ),
     ),
     Indicator(
         key="patent.disputes.mediated",
@@ -77,5 +87,6 @@ INDICATORS = [
         queryset=lambda year: DisputeCase.objects.mediated_in(year),
         aggregate=COUNT,
         order=30,
+        date_field="closed_on",
     ),
 ]

@@ -48,6 +48,7 @@ def category_indicators(category: PlanCategory, position: int) -> list[Indicator
             _applied(code),
             Count("pk"),
             order,
+            date_field="applied_on",
         ),
         Indicator(
             f"projects.{code}.approved",
@@ -57,6 +58,7 @@ def category_indicators(category: PlanCategory, position: int) -> list[Indicator
             _approved(code),
             Count("pk"),
             order + 1,
+            date_field="approved_on",
         ),
         Indicator(
             f"projects.{code}.funding",
@@ -66,6 +68,7 @@ def category_indicators(category: PlanCategory, position: int) -> list[Indicator
             _approved(code),
             Sum("funding"),
             order + 2,
+            date_field="approved_on",
         ),
     ]
 
@@ -79,6 +82,7 @@ MARKET_INDICATORS: list[Indicator] = [
         _deals,
         Count("pk"),
         10,
+        date_field="dealt_on",
     ),
     Indicator(
         "auction.amount",
@@ -88,6 +92,7 @@ MARKET_INDICATORS: list[Indicator] = [
         _deals,
         Sum("amount"),
         11,
+        date_field="dealt_on",
     ),
     Indicator(
         "auction.enterprises",
@@ -97,6 +102,7 @@ MARKET_INDICATORS: list[Indicator] = [
         _deals,
         Count("winner", distinct=True),
         12,
+        date_field="dealt_on",
     ),
     Indicator(
         "techmarket.turnover",
@@ -106,6 +112,7 @@ MARKET_INDICATORS: list[Indicator] = [
         _contracts,
         Sum("amount"),
         20,
+        date_field="registered_on",
     ),
     Indicator(
         "techmarket.contracts",
@@ -115,6 +122,7 @@ MARKET_INDICATORS: list[Indicator] = [
         _contracts,
         Count("pk"),
         21,
+        date_field="registered_on",
     ),
 ]
 

@@ -5,6 +5,7 @@ font is used) and PNG for the Word file. Both are drawn from the same layout."""
 from __future__ import annotations
 
 import io
+import math
 import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,10 +39,42 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
-def _short(value: float) -> str:
-    if value >= 10000:
-        return f"{value / 10000:g}万"
-    return f"{value:g}"
+def _nice_step(raw: float, whole: bool) -> float:
+    """The tick interval: 1, 2, 2.5 or 5 times a power of ten, at least ``raw``; a whole number
+    for counts."""
+    if raw <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 2.5, 5, 10):
+        value = step * magnitude
+        if value >= raw and (not whole or float(value).is_integer()):
+            return value
+    return 10 * magnitude
+
+
+def in_title_unit(
+    unit: str, series: list[tuple[str, list[Decimal | None]]]
+) -> tuple[str, list[tuple[str, list[float | None]]]]:
+    """Amounts in 万元 whose largest value reaches 10,000 are drawn in 亿元 (the title says so);
+    every other unit stays as it is. Labels and axis are always in the title's unit."""
+    values = [abs(float(v)) for _, vs in series for v in vs if v is not None]
+    factor = 10000 if unit == "万元" and max(values, default=0) >= 10000 else 1
+    converted = [
+        (name, [None if v is None else float(v) / factor for v in vs]) for name, vs in series
+    ]
+    return ("亿元" if factor != 1 else unit), converted
+
+
+def decimals_for(unit: str, values: list[float]) -> int:
+    """One number of decimals for every label and tick of a chart: two for money, none for
+    counts, one for anything else that is not whole."""
+    if unit in ("万元", "亿元", "元"):
+        return 2
+    return 0 if all(float(v).is_integer() for v in values) else 1
+
+
+def label(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
 
 
 def layout(
@@ -55,18 +88,21 @@ def layout(
 ) -> Layout:
     """Where every line, bar, point and label of the chart goes."""
     chart = Layout(width, height)
-    left, right, top, bottom = 56, 16, 34, 44
+    unit, series = in_title_unit(unit, series)
+    left, right, top, bottom = 64, 16, 34, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(v) for _, vs in series for v in vs if v is not None]
-    top_value = _nice_max(max(values, default=0))
-    chart.text(width / 2, 18, title + (f"（{unit}）" if unit else ""), size=13, fill="#111")
-    for step in range(5):
+    decimals = decimals_for(unit, values)
+    top_value = 4 * _nice_step(max(values, default=0) / 4, whole=decimals == 0)
+    ticks = [top_value * step / 4 for step in range(5)]
+    chart.text(width / 2, 18, title + (f"（{unit}）" if unit else ""), size=13, fill="#000")
+    for step, tick in enumerate(ticks):
         y = top + plot_h - plot_h * step / 4
         chart.lines.append((left, y, width - right, y, "#dddddd", 0.8))
-        chart.text(left - 6, y + 4, _short(top_value * step / 4), size=10, anchor="end")
+        chart.text(left - 6, y + 4, label(tick, decimals), size=10, anchor="end", fill="#000")
     slot = plot_w / max(1, len(categories))
     for index, category in enumerate(categories):
-        chart.text(left + slot * (index + 0.5), top + plot_h + 16, category, size=10)
+        chart.text(left + slot * (index + 0.5), top + plot_h + 16, category, size=10, fill="#000")
 
     def y_of(value: float) -> float:
         return top + plot_h - plot_h * value / top_value
@@ -85,10 +121,10 @@ def layout(
                     continue
                 x, y = left + slot * i + slot * 0.15 + bar_w * number, y_of(float(v))
                 chart.rects.append((x, y, bar_w, top + plot_h - y, colour))
-                chart.text(x + bar_w / 2, y - 3, _short(float(v)), size=9)
+                chart.text(x + bar_w / 2, y - 3, label(float(v), decimals), size=9, fill="#000")
         legend_x = left + number * 150
         chart.rects.append((legend_x, height - 14, 10, 10, colour))
-        chart.text(legend_x + 14, height - 5, name, size=10, anchor="start")
+        chart.text(legend_x + 14, height - 5, name, size=10, anchor="start", fill="#000")
     return chart
 
 

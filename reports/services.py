@@ -201,3 +201,25 @@ def run_render(job_id: int) -> SummaryRender | None:
     if job is None:
         return None
     return render_summary(job)
+
+
+def snapshot_is_stale(snapshot: IndicatorSnapshot, today=None) -> bool:
+    """A snapshot of this year or last year computed before today may miss records entered since;
+    older years' records no longer move, their snapshot stays until someone recomputes it."""
+    today = today or timezone.localdate()
+    if snapshot.year < today.year - 1:
+        return False
+    return timezone.localdate(snapshot.computed_at) < today
+
+
+def ensure_snapshot(year: int, today=None) -> IndicatorSnapshot | None:
+    """The snapshot of ``year``, computed now when it is missing or stale, so that a page shows
+    figures without anyone pressing a button. Years after today are never computed."""
+    today = today or timezone.localdate()
+    snapshot = IndicatorSnapshot.objects.filter(year=year).first()
+    if year > today.year or (snapshot is not None and not snapshot_is_stale(snapshot, today)):
+        return snapshot
+    try:
+        return compute_indicators(year)
+    except IntegrityError:  # another request stored the same snapshot at the same moment
+        return IndicatorSnapshot.objects.filter(year=year).first()

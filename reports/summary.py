@@ -4,6 +4,7 @@ The PDF and the Word renderers lay out the same :class:`Summary`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -44,6 +45,31 @@ KEY_FIGURES = [
     "experts.total",
 ]
 GENERATED_FIGURES_PER_SECTION = 12
+WAN_PER_YI = Decimal(10_000)
+MONEY_IN_TEXT = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)万元")
+
+
+def money_words(value: Decimal) -> str:
+    """Money in running text: ``25.83亿元`` from 10,000 万元 on, ``60万元`` / ``12.50万元`` below."""
+    value = Decimal(value)
+    if abs(value) >= WAN_PER_YI:
+        return f"{value / WAN_PER_YI:,.2f}亿元"
+    if value == value.to_integral_value():
+        return f"{int(value):,}万元"
+    return f"{formatting.quantize(value):,.2f}万元"
+
+
+def yi_in_text(text: str) -> str:
+    """Every amount written ``258,310.00万元`` in a paragraph is read as ``25.83亿元``."""
+
+    def convert(match: re.Match) -> str:
+        try:
+            value = Decimal(match.group(1).replace(",", ""))
+        except ArithmeticError:
+            return match.group(0)
+        return money_words(value) if abs(value) >= WAN_PER_YI else match.group(0)
+
+    return MONEY_IN_TEXT.sub(convert, text)
 
 
 @dataclass
@@ -69,9 +95,16 @@ class Figure:
             return ""
         return "up" if self.yoy > 0 else "down"
 
+    @property
+    def words(self) -> str:
+        """The value as running text says it: money in 万元 or 亿元, counts with their unit."""
+        if self.unit in formatting.MONEY_UNITS and self.unit == "万元":
+            return money_words(self.value)
+        return f"{self.value_text}{self.unit}"
+
     def sentence(self) -> str:
         words = formatting.yoy_words(self.yoy)
-        return f"{self.label}{self.value_text}{self.unit}" + (f"，{words}" if words else "")
+        return f"{self.label}{self.words}" + (f"，{words}" if words else "")
 
 
 @dataclass
@@ -105,6 +138,26 @@ class Summary:
     targets: list[YearTarget]
     honours: list[str]
     key_figures: list[Figure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def honours_number(self) -> str:
+        """Honours come last within 成效, numbered after the sections."""
+        return f"（{CHINESE_NUMBERS[len(self.sections)]}）"
+
+    @property
+    def annex(self) -> list[dict]:
+        """The full indicator table of the 附件, by section."""
+        groups = [
+            {"title": label, "figures": [f for f in self.figures if f.section == value]}
+            for value, label in ReportSection.choices
+        ]
+        return [group for group in groups if group["figures"]]
+
+    @property
+    def signed_on(self) -> str:
+        """The date of the 落款, written as documents write it: ``2024年1月15日``."""
+        return formatting.date(self.generated_at)
 
     @property
     def no_data_notice(self) -> str:
@@ -116,6 +169,14 @@ class Summary:
     @property
     def title(self) -> str:
         return f"{self.bureau_name}{self.year}年工作总结和{self.year + 1}年工作思路"
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title broken as a document breaks it: the bureau, then the subject."""
+        return [
+            self.bureau_name,
+            f"{self.year}年工作总结和{self.year + 1}年工作思路",
+        ]
 
 
 def figures_of(snapshot: IndicatorSnapshot | None) -> list[Figure]:
@@ -130,7 +191,13 @@ def figures_of(snapshot: IndicatorSnapshot | None) -> list[Figure]:
 def placeholder_values(figures: list[Figure]) -> dict[str, str]:
     values: dict[str, str] = {}
     for figure in figures:
-        values[figure.key] = figure.value_text
+        values[figure.key] = (
+            money_words(figure.value).removesuffix("万元")
+            if figure.unit == "万元" and abs(figure.value) < WAN_PER_YI
+            else f"{figure.value:,.2f}".removesuffix(".00")
+            if figure.unit == "万元"
+            else figure.value_text
+        )
         values[f"{figure.key}{placeholders.YOY_SUFFIX}"] = (
             formatting.number(figure.yoy) if figure.yoy is not None else "—"
         )
@@ -189,7 +256,7 @@ def build(year: int) -> Summary:
     written: dict[str, list[str]] = {}
     for paragraph in NarrativeParagraph.objects.filter(year=year).order_by("order", "pk"):
         written.setdefault(paragraph.section, []).append(
-            placeholders.fill(paragraph.text, values, missing)
+            yi_in_text(placeholders.fill(paragraph.text, values, missing))
         )
 
     sections = []
@@ -225,4 +292,5 @@ def build(year: int) -> Summary:
         targets=list(YearTarget.objects.filter(year=year + 1)),
         honours=list(Honour.objects.filter(year=year).values_list("text", flat=True)),
         key_figures=key_figures,
+        problems=written.get(NarrativeSection.PROBLEMS, []),
     )

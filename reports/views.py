@@ -16,6 +16,7 @@ from .exports import indicator_workbook
 from .forms import HonourForm, NarrativeParagraphForm, YearTargetForm
 from .models import Honour, IndicatorSnapshot, NarrativeParagraph, SummaryRender, YearTarget
 from .permissions import EDITORS, READERS
+from .registry import all_indicators
 from .services import request_render, retry_render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +36,6 @@ def _year(request, default=None) -> int:
 def dashboard(request):
     year = _year(request)
     context = build_dashboard(year)
-    context["years"] = available_years()
     context["can_edit"] = request.user.has_role(*EDITORS)
     return render(request, "reports/dashboard.html", context)
 
@@ -156,7 +156,11 @@ def summary_download(request, pk):
 
 @role_required(*EDITORS)
 def manage_year(request):
-    year = _year(request, default=timezone.localdate().year)
+    year = _year(request, default=default_year())
+    years = available_years()
+    # the plan year (targets for next year are entered in December) and any year asked for
+    years = sorted({years[0] + 1, *years, year}, reverse=True)
+    labels = {indicator.key: indicator.label for indicator in all_indicators()}
     paragraphs = NarrativeParagraph.objects.filter(year=year).order_by("section", "order", "pk")
     order = {value: index for index, value in enumerate(NarrativeSection.values)}
     return render(
@@ -164,8 +168,10 @@ def manage_year(request):
         "reports/manage.html",
         {
             "year": year,
-            "years": available_years(),
-            "targets": YearTarget.objects.filter(year=year),
+            "years": years,
+            "targets": [
+                (t, labels.get(t.indicator_key, "")) for t in YearTarget.objects.filter(year=year)
+            ],
             "honours": Honour.objects.filter(year=year),
             "paragraphs": sorted(paragraphs, key=lambda p: (order[p.section], p.order, p.pk)),
         },
@@ -220,8 +226,6 @@ class ParagraphCreate(EditorMixin, CreateView):
     model, form_class, noun = NarrativeParagraph, NarrativeParagraphForm, "总结段落"
 
     def get_context_data(self, **kwargs):
-        from .registry import all_indicators
-
         context = super().get_context_data(**kwargs)
         context["indicators"] = all_indicators()
         return context

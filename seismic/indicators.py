@@ -30,6 +30,7 @@ INDICATORS: list[Indicator] = [
         _publicity,
         Sum("participants"),
         10,
+        date_field="held_on",
     ),
     Indicator(
         "seismic.publicity.materials",
@@ -39,8 +40,16 @@ INDICATORS: list[Indicator] = [
         _activities,
         Sum("materials"),
         20,
+        date_field="held_on",
     ),
     Indicator(
-        "seismic.drills", "地震应急演练", "次", ReportSection.SEISMIC, _drills, Count("pk"), 30
+        "seismic.drills",
+        "地震应急演练",
+        "次",
+        ReportSection.SEISMIC,
+        _drills,
+        Count("pk"),
+        30,
+        date_field="held_on",
     ),
 ]

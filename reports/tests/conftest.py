@@ -22,7 +22,7 @@ def add_contracts(db):
 
     counter = iter(range(1, 10**6))
 
-    def add(year: int, amounts: list[str | int]) -> None:
+    def add(year: int, amounts: list[str | int], on: date | None = None) -> None:
         TechContract.objects.bulk_create(
             TechContract(
                 registration_no=f"T{year}-{next(counter):06d}",
@@ -31,7 +31,7 @@ def add_contracts(db):
                 seller="温州大学",
                 buyer="瑞安测试科技有限公司",
                 amount=Decimal(str(amount)),
-                registered_on=date(year, 6, 1),
+                registered_on=on or date(year, 6, 1),
             )
             for amount in amounts
         )

@@ -25,6 +25,7 @@ INDICATORS = [
         ),
         aggregate=Count("pk"),
         order=10,
+        date_field="recognized_on",
     ),
     Indicator(
         key="hnte.total",
@@ -36,6 +37,9 @@ INDICATORS = [
         ),
         aggregate=Count("enterprise", distinct=True),
         order=20,
+        as_of=lambda day: Qualification.objects.filter(
+            kind="hnte", recognized_on__lte=day, valid_until__gte=day
+        ),
     ),
     Indicator(
         key="techmarket.turnover",
@@ -45,6 +49,7 @@ INDICATORS = [
         queryset=lambda y: TechContract.objects.filter(**_year("registered_on", y)),
         aggregate=Sum("amount"),
         order=10,
+        date_field="registered_on",
     ),
     Indicator(
         key="techmarket.contracts",
@@ -54,5 +59,6 @@ INDICATORS = [
         queryset=lambda y: TechContract.objects.filter(**_year("registered_on", y)),
         aggregate=Count("pk"),
         order=20,
+        date_field="registered_on",
     ),
 ]

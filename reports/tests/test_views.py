@@ -11,8 +11,8 @@ from reports.services import compute_indicators
 
 @pytest.fixture
 def snapshot_2023(sample_registry, add_contracts, add_hnte):
-    add_contracts(2022, ["10"] * 4)
-    add_contracts(2023, ["10"] * 5)
+    add_contracts(2022, ["10"] * 12)
+    add_contracts(2023, ["10"] * 15)
     add_hnte(2022, 3)
     add_hnte(2023, 2)
     compute_indicators(2022)
@@ -21,8 +21,8 @@ def snapshot_2023(sample_registry, add_contracts, add_hnte):
         year=2023,
         indicator_key="techmarket.contracts",
         label="登记技术合同",
-        minimum=10,
-        maximum=12,
+        minimum=20,
+        maximum=24,
     )
     YearTarget.objects.create(year=2023, label="设立宏观观测点", minimum=5, unit="个")
     return snapshot
@@ -34,10 +34,10 @@ def test_dashboard_renders_for_leadership_and_bureau(login, users, snapshot_2023
     assert response.status_code == 200
     html = response.content.decode()
     assert "2023年度科技工作指标" in html
-    assert 'class="kj-up">▲ +25.00%' in html  # 5 contracts vs 4: red, up
-    assert 'class="kj-down">▼ -33.33%' in html  # 2 new HNTE vs 3: green, down
-    assert "10–12项" in html
-    assert 'aria-valuenow="50.0"' in html  # 5 of 10
+    assert 'kj-up">+25.0%' in html  # 15 contracts vs 12: red, up
+    assert "3 → 2" in html  # 2 new HNTE vs 3: a base under 10 shows both values
+    assert "20–24项" in html
+    assert 'aria-valuenow="75.0"' in html  # 15 of 20
     assert "static/vendor/echarts.min.js" in html and "cdn" not in html.lower()
     assert 'id="kj-charts"' in html
 
@@ -79,7 +79,7 @@ def test_xlsx_export_escapes_formula_cells(login, users, snapshot_2023):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["hnte.new"][1] == '\'=HYPERLINK("x")'
-    assert rows["techmarket.contracts"][3] == 5
+    assert rows["techmarket.contracts"][3] == 15
     assert Decimal(str(rows["techmarket.contracts"][5])) == Decimal("25.00")
     assert [c.value for c in sheet[1]] == [
         "指标代码",
