@@ -10,6 +10,9 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 BENCH ?=
 PORT ?= 8000
+# axe-core, the accessibility checker the browser tests inject (tests/test_accessibility.py); the
+# npm package's axe.min.js is kept in tests/assets/axe-core, and `make axe-core` refreshes it
+AXE_VERSION := 4.14.1
 
 # $(call apt_install,packages): apt-get the missing ones when root, otherwise say what is missing.
 define apt_install
@@ -22,7 +25,7 @@ fi
 endef
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast test-sqlite test-postgres lint fmt check bench prod-local system-packages cjk-font migrate demo services
+.PHONY: help run test test-fast test-sqlite test-postgres lint fmt check bench prod-local system-packages cjk-font migrate demo services axe-core
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,6 +41,12 @@ system-packages: ## install the Debian packages the tests need (CJK font, popple
 
 cjk-font: # make run needs only a CJK font (for the PDFs), and only when none is present
 	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then $(call apt_install,fonts-noto-cjk); fi
+
+axe-core: ## fetch axe-core $(AXE_VERSION) from the npm registry into tests/assets/axe-core
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	tar -xzf axe-core-$(AXE_VERSION).tgz && \
+	cp package/axe.min.js package/LICENSE $(CURDIR)/tests/assets/axe-core/ && rm -rf $$tmp && \
+	head -c 20 $(CURDIR)/tests/assets/axe-core/axe.min.js && echo
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput

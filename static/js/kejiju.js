@@ -40,4 +40,25 @@
       field.form.submit();
     }
   });
+
+  /* Tables keep dates, numbers and short labels on one line (a cell of up to 12 characters
+   * gets kj-nowrap) and scroll sideways inside a wrapper instead of breaking them; a table
+   * not yet in a .table-responsive wrapper gets one. Run on load and on every htmx swap. */
+  var SHORT = 12;
+  function tidyTables(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("table.table").forEach(function (table) {
+      if (!table.closest(".table-responsive, .kj-table-wrap")) {
+        var wrap = document.createElement("div");
+        wrap.className = "kj-table-wrap";
+        table.parentNode.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
+      table.querySelectorAll("td, th").forEach(function (cell) {
+        if (cell.textContent.trim().length <= SHORT) cell.classList.add("kj-nowrap");
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tidyTables(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { tidyTables(event.target); });
 })();
