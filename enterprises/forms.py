@@ -8,7 +8,7 @@ from django.utils import timezone
 from kejiju.codes import credit_code_error, normalize_credit_code
 from kejiju.forms import BootstrapMixin
 from kejiju.models import TechField, Town, User
-from kejiju.uploads import AttachmentField
+from kejiju.uploads import JPEG, PDF, PNG, AttachmentField
 
 from .choices import RecognitionKind, Verdict
 from .models import AccountRequest, Enterprise
@@ -306,9 +306,29 @@ class OverrideForm(BootstrapMixin, forms.Form):
         return data
 
 
+DOCUMENT_KINDS = (PDF, JPEG, PNG)
+
+
 class RegistrationForm(BootstrapMixin, forms.ModelForm):
     password1 = forms.CharField(label="密码", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, strip=False)
+    licence = AttachmentField(
+        label="营业执照",
+        kinds=DOCUMENT_KINDS,
+        help_text="营业执照扫描件或清晰照片，只接受 PDF、JPEG、PNG，不超过 20 MB。科技局据此核实企业。",
+        error_messages={"required": "请上传企业营业执照（PDF 或图片）。"},
+    )
+    legal_representative = forms.BooleanField(
+        label="申请人是企业法定代表人",
+        required=False,
+        help_text="不是法定代表人的，须上传授权委托书。",
+    )
+    authorization = AttachmentField(
+        label="授权委托书",
+        kinds=DOCUMENT_KINDS,
+        required=False,
+        help_text="法定代表人签字并加盖公章的授权委托书，PDF 或图片；申请人是法定代表人的不必上传。",
+    )
 
     class Meta:
         model = AccountRequest
@@ -340,6 +360,15 @@ class RegistrationForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if (
+            not data.get("legal_representative")
+            and not data.get("authorization")
+            and "authorization" not in self.errors
+        ):
+            self.add_error(
+                "authorization",
+                "申请人不是法定代表人的，请上传法定代表人签字并加盖公章的授权委托书。",
+            )
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "两次输入的密码不一致。")
@@ -357,6 +386,12 @@ class InviteForm(BootstrapMixin, forms.Form):
     )
     name = forms.CharField(label="姓名", max_length=50)
     email = forms.EmailField(label="电子邮箱")
+    reason = forms.CharField(
+        label="理由（企业已有用户时必填）",
+        max_length=200,
+        required=False,
+        help_text="企业已有用户的，加入应由企业管理员同意；科技局代为开通须写明理由，记入审计日志。",
+    )
 
 
 class DeclineForm(BootstrapMixin, forms.Form):

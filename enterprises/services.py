@@ -7,9 +7,10 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kejiju.choices import Role
@@ -67,24 +68,194 @@ def tell_username_unavailable(*, email: str, username: str, enterprise_name: str
     )
 
 
-def request_account(*, credit_code: str, password: str, **fields) -> AccountRequest:
-    return AccountRequest.objects.create(
-        credit_code=normalize_credit_code(credit_code), password=make_password(password), **fields
+# what the enterprise's users are told (enterprises/reminders.py declares the kinds)
+JOIN_REQUESTED = "enterprises.join_requested"
+MEMBER_JOINED = "enterprises.member_joined"
+MEMBER_REMOVED = "enterprises.member_removed"
+ADMIN_HANDED_OVER = "enterprises.admin_handed_over"
+
+
+def members(enterprise: Enterprise | None):
+    """The enterprise's users who can log in (none for an enterprise not yet in the registry)."""
+    from kejiju.models import User
+
+    if enterprise is None:
+        return User.objects.none()
+    return enterprise.users.filter(role=Role.ENTERPRISE, is_active=True).order_by("username")
+
+
+def target_of(account: AccountRequest) -> Enterprise | None:
+    """The registry's enterprise the request's credit code names, if there is one."""
+    return Enterprise.objects.filter(credit_code=account.credit_code).first()
+
+
+def needs_consent(enterprise: Enterprise | None) -> bool:
+    """A request for an enterprise that already has users joins it: its administrator decides
+    (or staff, with a recorded reason)."""
+    return members(enterprise).exists()
+
+
+def is_administrator(user, enterprise: Enterprise | None) -> bool:
+    return (
+        enterprise is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role == Role.ENTERPRISE
+        and user.enterprise_id == enterprise.pk
+        and enterprise.administrator_id == user.pk
+    )
+
+
+def _store_document(field_file, upload) -> str:
+    """Saves an inspected upload under a server-chosen name; returns the name shown on download."""
+    inspected: Inspected = upload.inspected
+    field_file.save(storage_name("accounts", inspected), upload, save=False)
+    return clean_display_name(upload.name, inspected)
+
+
+def _tell_users(recipients, **kwargs) -> None:
+    from kejiju.notifications.services import notify as notify_users
+
+    notify_users(list(recipients), **kwargs)
+
+
+@transaction.atomic
+def request_account(
+    *,
+    credit_code: str,
+    password: str,
+    licence=None,
+    authorization=None,
+    legal_representative: bool = True,
+    **fields,
+) -> AccountRequest:
+    """Files a registration with its 营业执照 (and the 授权委托书 of an applicant who is not the
+    legal representative), both checked by content (kejiju.uploads) before they come here."""
+    if licence is None:
+        raise ValidationError({"licence": "请上传企业营业执照（PDF 或图片）。"})
+    if not legal_representative and authorization is None:
+        raise ValidationError(
+            {
+                "authorization": "申请人不是法定代表人的，请上传法定代表人签字并加盖公章的授权委托书。"
+            }
+        )
+    account = AccountRequest(
+        credit_code=normalize_credit_code(credit_code),
+        password=make_password(password),
+        legal_representative=legal_representative,
+        **fields,
+    )
+    stored = []
+    try:
+        account.licence_name = _store_document(account.licence, licence)
+        stored.append(account.licence)
+        if authorization is not None:
+            account.authorization_name = _store_document(account.authorization, authorization)
+            stored.append(account.authorization)
+        account.save()
+    except Exception:
+        for field_file in stored:
+            field_file.delete(save=False)
+        raise
+    enterprise = target_of(account)
+    if enterprise is not None and enterprise.administrator_id and needs_consent(enterprise):
+        _tell_users(
+            [enterprise.administrator_id],
+            kind=JOIN_REQUESTED,
+            text=f"{account.contact}（{account.username}）申请加入本企业，请核实后同意或拒绝。",
+            link=reverse("enterprises:profile"),
+            about=account,
+            key=f"{JOIN_REQUESTED}:{account.pk}",
+            mail_subject="有人申请加入本企业",
+            mail_body=(
+                f"{enterprise.name}：\n{account.contact}（登录用户名 {account.username}，"
+                f"电话 {account.phone}，邮箱 {account.email}）申请成为本企业的平台用户。\n"
+                "请登录平台，在「企业信息」页核实后同意或拒绝；未经同意，对方不能登录。"
+            ),
+        )
+    return account
+
+
+def _open(account: AccountRequest, enterprise: Enterprise, *, consent: str, by, note: str = ""):
+    """Creates the user of a pending, locked request and records how it was allowed."""
+    from kejiju.models import User
+
+    if User.objects.filter(username__iexact=account.username).exists():
+        raise ValidationError(f"登录用户名「{account.username}」已被使用，请联系企业重新申请。")
+    existing = list(members(enterprise))
+    user = User(
+        username=account.username,
+        role=Role.ENTERPRISE,
+        enterprise=enterprise,
+        email=account.email,
+        first_name=account.contact,
+        phone=account.phone,
+        password=account.password,
+    )
+    user.save()
+    if enterprise.administrator_id is None or not existing:
+        enterprise.administrator = user
+        enterprise._change_reason = f"首个账号 {user.username} 为企业管理员"
+        enterprise.save()
+    account.status = AccountRequest.Status.ACTIVATED
+    account.enterprise, account.user = enterprise, user
+    account.handled_by, account.handled_at = by, timezone.now()
+    account.consent, account.note = consent, note
+    account.save()
+    notify(
+        [account.email],
+        "企业账号已开通",
+        f"{account.enterprise_name}：您的账号「{account.username}」已开通，可以登录办理申报。",
+    )
+    if existing:
+        _tell_joined(
+            enterprise, user, existing, how=AccountRequest.Consent(consent).label, about=account
+        )
+    return account
+
+
+def _tell_joined(enterprise, user, existing, *, how: str, about) -> None:
+    name = user.get_full_name() or user.username
+    text = f"{name}（{user.username}）已加入本企业的平台账号（{how}）。"
+    _tell_users(
+        existing,
+        kind=MEMBER_JOINED,
+        text=text,
+        link=reverse("enterprises:profile"),
+        about=about,
+        key=f"{MEMBER_JOINED}:{user.pk}",
+        mail_subject="本企业新增平台用户",
+        mail_body=(
+            f"{enterprise.name}：\n{text}\n它可以查看和办理本企业的申报、项目和专利。"
+            "如不认识此人，企业管理员可在平台「企业信息」页移除该用户，并请联系科技局。"
+        ),
     )
 
 
 @transaction.atomic
-def activate_account(account: AccountRequest, *, by) -> AccountRequest:
-    """Opens the account: links it to the registry's enterprise of that code, adding the
-    enterprise from the request when the registry does not have it yet."""
-    from kejiju.models import User
-
+def activate_account(account: AccountRequest, *, by, reason: str = "") -> AccountRequest:
+    """Staff open the account. The first account of an enterprise (none in the registry, or one
+    without users) on its 营业执照; an account that would join an enterprise that has users only
+    with ``reason`` recorded (the enterprise's administrator is the one to consent)."""
     account = AccountRequest.objects.select_for_update().get(pk=account.pk)
     if account.status != AccountRequest.Status.PENDING:
         raise ValidationError("该申请已处理。")
-    if User.objects.filter(username=account.username).exists():
-        raise ValidationError(f"登录用户名「{account.username}」已被使用，请联系企业重新申请。")
-    enterprise = Enterprise.objects.filter(credit_code=account.credit_code).first()
+    enterprise = target_of(account)
+    reason = reason.strip()
+    if needs_consent(enterprise):
+        if not reason:
+            raise ValidationError(
+                {"reason": "该企业已有用户，加入须经企业管理员同意；科技局代为开通必须填写理由。"}
+            )
+        if len(reason) > 200:
+            raise ValidationError({"reason": "理由不超过 200 字。"})
+        return _open(
+            account, enterprise, consent=AccountRequest.Consent.STAFF_OVERRIDE, by=by, note=reason
+        )
+    if not account.licence:
+        raise ValidationError(
+            "该申请没有上传营业执照，不能开通企业的首个账号；请填写不予开通的原因，请企业重新注册。"
+        )
     if enterprise is None:
         enterprise = Enterprise(
             credit_code=account.credit_code,
@@ -97,52 +268,148 @@ def activate_account(account: AccountRequest, *, by) -> AccountRequest:
         enterprise.full_clean()
         enterprise._change_reason = "企业注册开通"
         enterprise.save()
-    user = User(
-        username=account.username,
-        role=Role.ENTERPRISE,
-        enterprise=enterprise,
-        email=account.email,
-        first_name=account.contact,
-        phone=account.phone,
-        password=account.password,
+    return _open(account, enterprise, consent=AccountRequest.Consent.FIRST_ACCOUNT, by=by)
+
+
+def _administered(by, message: str) -> Enterprise:
+    """The enterprise ``by`` administers, read afresh and locked; PermissionDenied otherwise."""
+    enterprise = (
+        Enterprise.objects.select_for_update().filter(pk=by.enterprise_id).first()
+        if getattr(by, "enterprise_id", None)
+        else None
     )
-    user.save()
-    account.status = AccountRequest.Status.ACTIVATED
-    account.enterprise, account.user = enterprise, user
-    account.handled_by, account.handled_at = by, timezone.now()
-    account.save()
-    notify(
-        [account.email],
-        "企业账号已开通",
-        f"{account.enterprise_name}：您的账号「{account.username}」已开通，可以登录办理申报。",
+    if not is_administrator(by, enterprise):
+        raise PermissionDenied(message)
+    return enterprise
+
+
+def join_requests_for(user):
+    """The pending requests to join the enterprise ``user`` administers (none for anyone else)."""
+    enterprise = getattr(user, "enterprise", None)
+    if not is_administrator(user, enterprise):
+        return AccountRequest.objects.none()
+    return AccountRequest.objects.filter(
+        status=AccountRequest.Status.PENDING, credit_code=enterprise.credit_code
     )
-    return account
+
+
+@transaction.atomic
+def approve_join(account: AccountRequest, *, by) -> AccountRequest:
+    """The enterprise's administrator lets the applicant in."""
+    enterprise = _administered(by, "只有本企业的企业管理员可以同意加入申请。")
+    account = AccountRequest.objects.select_for_update().get(pk=account.pk)
+    if account.credit_code != enterprise.credit_code:
+        raise PermissionDenied("该申请不是加入本企业的申请。")
+    if account.status != AccountRequest.Status.PENDING:
+        raise ValidationError("该申请已处理。")
+    return _open(account, enterprise, consent=AccountRequest.Consent.ENTERPRISE_ADMIN, by=by)
 
 
 @transaction.atomic
 def decline_account(account: AccountRequest, *, by, note: str) -> AccountRequest:
+    """Staff, or the administrator of the enterprise the request would join, say no."""
     if not note.strip():
         raise ValidationError({"note": "请填写不予开通的原因。"})
+    if len(note.strip()) > 200:
+        raise ValidationError({"note": "原因不超过 200 字。"})
+    account = AccountRequest.objects.select_for_update().get(pk=account.pk)
+    if not by.is_bureau_staff:
+        enterprise = _administered(by, "只有本企业的企业管理员可以拒绝加入申请。")
+        if account.credit_code != enterprise.credit_code:
+            raise PermissionDenied("只有本企业的企业管理员可以拒绝加入申请。")
     if account.status != AccountRequest.Status.PENDING:
         raise ValidationError("该申请已处理。")
     account.status = AccountRequest.Status.DECLINED
     account.note = note.strip()
     account.handled_by, account.handled_at = by, timezone.now()
     account.save()
-    notify([account.email], "企业账号申请未通过", f"{account.enterprise_name}：{account.note}")
+    who = "科技局" if by.is_bureau_staff else "企业管理员"
+    notify(
+        [account.email],
+        "企业账号申请未通过",
+        f"{account.enterprise_name}：{who}未同意开通您的账号。原因：{account.note}",
+    )
     return account
 
 
 @transaction.atomic
+def remove_member(member, *, by) -> None:
+    """The enterprise's administrator removes one of its users: the account can no longer log in
+    (it stays, deactivated, for the records it made); the others are told."""
+    from kejiju.models import User
+
+    enterprise = _administered(by, "只有本企业的企业管理员可以移除用户。")
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if member.enterprise_id != enterprise.pk or not member.is_active:
+        raise PermissionDenied("该用户不是本企业的在用账号。")
+    if member.pk == by.pk:
+        raise ValidationError("企业管理员不能移除自己，请先把企业管理员移交给本企业其他用户。")
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    name = member.get_full_name() or member.username
+    text = f"{name}（{member.username}）已被企业管理员移出本企业，不能再登录平台。"
+    _tell_users(
+        members(enterprise),
+        kind=MEMBER_REMOVED,
+        text=text,
+        link=reverse("enterprises:profile"),
+        about=enterprise,
+        mail_subject="本企业平台用户已移除",
+        mail_body=f"{enterprise.name}：\n{text}",
+    )
+    notify(
+        [member.email],
+        "您的企业账号已被移除",
+        f"{enterprise.name}：企业管理员已将您的账号「{member.username}」移出本企业，"
+        "该账号不能再登录。如有疑问，请联系贵企业的企业管理员。",
+    )
+
+
+@transaction.atomic
+def hand_over(member, *, by) -> Enterprise:
+    """The administrator passes the role to another user of the enterprise."""
+    enterprise = _administered(by, "只有本企业的企业管理员可以移交。")
+    if member.enterprise_id != enterprise.pk or not member.is_active:
+        raise PermissionDenied("该用户不是本企业的在用账号。")
+    if member.pk == by.pk:
+        raise ValidationError("您已经是企业管理员。")
+    enterprise.administrator = member
+    enterprise._change_reason = f"企业管理员由 {by.username} 移交给 {member.username}"
+    enterprise.save()
+    name = member.get_full_name() or member.username
+    _tell_users(
+        members(enterprise),
+        kind=ADMIN_HANDED_OVER,
+        text=f"本企业的企业管理员已由 {by.username} 移交给 {name}（{member.username}）。",
+        link=reverse("enterprises:profile"),
+        about=enterprise,
+    )
+    return enterprise
+
+
+@transaction.atomic
 def invite_user(
-    *, enterprise: Enterprise, username: str, name: str, email: str, base_url: str
+    *,
+    enterprise: Enterprise,
+    username: str,
+    name: str,
+    email: str,
+    base_url: str,
+    reason: str = "",
 ) -> str:
     """Staff open an account for one of the enterprise's clerks, who sets their own password
-    through the e-mailed one-time link. Returns the link for staff to pass on."""
+    through the e-mailed one-time link. Returns the link for staff to pass on. Into an
+    enterprise that already has users only with ``reason`` recorded, and its users are told."""
     from kejiju.invitations import send_invitation
     from kejiju.models import User
 
     username = username.strip()
+    reason = reason.strip()
+    existing = list(members(enterprise))
+    if existing and not reason:
+        raise ValidationError(
+            {"reason": "该企业已有用户，加入须经企业管理员同意；科技局代为开通必须填写理由。"}
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已被使用。"})
     user = User(
@@ -154,6 +421,14 @@ def invite_user(
     )
     user.set_unusable_password()
     user.save()
+    if existing:
+        _tell_joined(
+            enterprise, user, existing, how=f"科技局邀请，理由：{reason}", about=enterprise
+        )
+    elif enterprise.administrator_id is None:
+        enterprise.administrator = user
+        enterprise._change_reason = f"首个账号 {user.username} 为企业管理员"
+        enterprise.save()
     return send_invitation(
         user, base_url=base_url, purpose=f"作为「{enterprise.name}」的企业用户使用本平台"
     )

@@ -1,8 +1,9 @@
+import mimetypes
 from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -69,7 +70,7 @@ def register(request):
     e-mail. At most ``KEJIJU_REGISTRATION_PER_HOUR`` registrations an hour from one address."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and limits.registrations_exhausted(request):
         record(
             AuditAction.RATE_LIMITED, request, detail="企业注册：该地址 1 小时内提交次数已达上限"
@@ -113,11 +114,103 @@ def profile(request):
         enterprise.save()
         messages.success(request, "企业信息已保存。")
         return redirect("enterprises:profile")
+    return render(request, "enterprises/profile.html", _profile_context(request, form))
+
+
+def _profile_context(request, form, **extra) -> dict:
+    enterprise = request.user.enterprise
+    is_admin = services.is_administrator(request.user, enterprise)
+    return {
+        "form": form,
+        "enterprise": enterprise,
+        "users": enterprise.users.filter(role=Role.ENTERPRISE).order_by("-is_active", "username"),
+        "is_admin": is_admin,
+        "administrator": enterprise.administrator,
+        "join_requests": services.join_requests_for(request.user).order_by("created_at"),
+        "decline_form": DeclineForm(),
+        **extra,
+    }
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def join_approve(request, pk):
+    """The enterprise's administrator lets a registered colleague in."""
+    account = get_object_or_404(services.join_requests_for(request.user), pk=pk)
+    try:
+        services.approve_join(account, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        record(
+            AuditAction.ACCOUNT_ENABLED,
+            request,
+            user=request.user,
+            detail=f"企业管理员同意 {account.username} 加入{request.user.enterprise.name}",
+        )
+        messages.success(request, f"已同意 {account.contact}（{account.username}）加入本企业。")
+    return redirect("enterprises:profile")
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def join_decline(request, pk):
+    account = get_object_or_404(services.join_requests_for(request.user), pk=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_account(account, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, f"已拒绝 {account.username} 的加入申请。")
+            return redirect("enterprises:profile")
     return render(
         request,
         "enterprises/profile.html",
-        {"form": form, "enterprise": enterprise, "users": enterprise.users.order_by("username")},
+        _profile_context(
+            request,
+            ProfileForm(instance=request.user.enterprise),
+            decline_form=form,
+            declining=account.pk,
+        ),
+        status=400,
     )
+
+
+def _colleague(request, pk):
+    """Another active user of the enterprise the requester administers (404 for anyone else's;
+    403 for a user who is not the administrator)."""
+    enterprise = request.user.enterprise
+    if not services.is_administrator(request.user, enterprise):
+        raise PermissionDenied("只有本企业的企业管理员可以操作。")
+    return get_object_or_404(services.members(enterprise).exclude(pk=request.user.pk), pk=pk)
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def member_remove(request, pk):
+    member = _colleague(request, pk)
+    services.remove_member(member, by=request.user)
+    record(
+        AuditAction.ACCOUNT_DISABLED,
+        request,
+        user=request.user,
+        detail=f"企业管理员将 {member.username} 移出{request.user.enterprise.name}",
+    )
+    messages.success(
+        request, f"已移除 {member.username}，该账号不能再登录；本企业其他用户已收到通知。"
+    )
+    return redirect("enterprises:profile")
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
+def member_hand_over(request, pk):
+    member = _colleague(request, pk)
+    services.hand_over(member, by=request.user)
+    messages.success(request, f"企业管理员已移交给 {member.username}。")
+    return redirect("enterprises:profile")
 
 
 @role_required(Role.ENTERPRISE)
@@ -448,8 +541,41 @@ def application_scores(request, pk):
 # ---- staff: accounts ----------------------------------------------------------------------
 
 
-@role_required(*STAFF)
-def account_requests(request):
+def _queue_rows(pending, errors: dict) -> list[dict]:
+    """Each pending request with what opening it would do: create an enterprise, give an
+    enterprise of the registry its first account, or join an enterprise that has users."""
+    from kejiju.models import User
+
+    pending = list(pending)
+    enterprises = {
+        e.credit_code: e
+        for e in Enterprise.objects.filter(
+            credit_code__in=[a.credit_code for a in pending]
+        ).select_related("administrator")
+    }
+    users: dict[int, list] = {}
+    for user in User.objects.filter(
+        enterprise__in=enterprises.values(), role=Role.ENTERPRISE, is_active=True
+    ).order_by("username"):
+        users.setdefault(user.enterprise_id, []).append(user)
+    rows = []
+    for account in pending:
+        enterprise = enterprises.get(account.credit_code)
+        members = users.get(enterprise.pk, []) if enterprise else []
+        kind = "join" if members else ("first" if enterprise else "new")
+        rows.append(
+            {
+                "account": account,
+                "enterprise": enterprise,
+                "members": members,
+                "kind": kind,
+                "error": errors.get(account.pk, ""),
+            }
+        )
+    return rows
+
+
+def _account_queue(request, *, errors=None, status=200):
     pending = AccountRequest.objects.filter(status=AccountRequest.Status.PENDING).select_related(
         "town"
     )
@@ -458,27 +584,42 @@ def account_requests(request):
         .select_related("handled_by", "enterprise")
         .order_by("-handled_at")[:50]
     )
-    known = set(
-        Enterprise.objects.filter(credit_code__in=[a.credit_code for a in pending]).values_list(
-            "credit_code", flat=True
-        )
-    )
     return render(
         request,
         "enterprises/account_requests.html",
-        {"pending": pending, "handled": handled, "known": known, "decline_form": DeclineForm()},
+        {
+            "rows": _queue_rows(pending, errors or {}),
+            "handled": handled,
+            "decline_form": DeclineForm(),
+        },
+        status=status,
     )
 
 
 @require_POST
 @role_required(*STAFF)
 def account_activate(request, pk):
+    """Opens a first account; an account that joins an enterprise with users needs a reason
+    (the field answers at the request's row when it is missing), recorded in the audit log."""
     account = get_object_or_404(AccountRequest, pk=pk)
+    reason = request.POST.get("reason", "")
     try:
-        services.activate_account(account, by=request.user)
+        account = services.activate_account(account, by=request.user, reason=reason)
     except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+            return _account_queue(
+                request, errors={account.pk: "；".join(exc.message_dict["reason"])}, status=400
+            )
         messages.error(request, "；".join(exc.messages))
     else:
+        if account.consent == AccountRequest.Consent.STAFF_OVERRIDE:
+            detail = (
+                f"科技局代为开通 {account.username} 加入{account.enterprise.name}"
+                f"（未经企业管理员同意），理由：{account.note}"
+            )
+        else:
+            detail = f"开通{account.enterprise.name}的首个账号 {account.username}（已核验营业执照）"
+        record(AuditAction.ACCOUNT_ENABLED, request, user=request.user, detail=detail)
         messages.success(request, f"已为「{account.enterprise_name}」开通账号 {account.username}。")
     return redirect("enterprises:account_requests")
 
@@ -494,6 +635,28 @@ def account_decline(request, pk):
     else:
         messages.success(request, "已记录不予开通。")
     return redirect("enterprises:account_requests")
+
+
+def _account_document(request, pk, field: str, label: str):
+    account = get_object_or_404(AccountRequest, pk=pk)
+    stored = getattr(account, field)
+    if not stored:
+        raise Http404
+    name = getattr(account, f"{field}_name") or f"{label}{stored.name[stored.name.rfind('.') :]}"
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    return protected_download(stored, filename=name, content_type=content_type)
+
+
+@role_required(*STAFF)
+def account_licence(request, pk):
+    """The registration's 营业执照, for staff only, as a download."""
+    return _account_document(request, pk, "licence", "营业执照")
+
+
+@role_required(*STAFF)
+def account_authorization(request, pk):
+    """The registration's 授权委托书, for staff only, as a download."""
+    return _account_document(request, pk, "authorization", "授权委托书")
 
 
 # ---- staff: the registry -------------------------------------------------------------------
@@ -560,12 +723,18 @@ def enterprise_edit(request, pk):
     )
 
 
+@role_required(*STAFF)
+def account_requests(request):
+    return _account_queue(request)
+
+
 @require_POST
 @role_required(*STAFF)
 def enterprise_invite(request, pk):
     enterprise = get_object_or_404(Enterprise, pk=pk)
     form = InviteForm(request.POST)
     if form.is_valid():
+        joins = services.needs_consent(enterprise)
         try:
             link = services.invite_user(
                 enterprise=enterprise,
@@ -575,6 +744,14 @@ def enterprise_invite(request, pk):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
+            if joins:
+                record(
+                    AuditAction.ACCOUNT_ENABLED,
+                    request,
+                    user=request.user,
+                    detail=f"科技局邀请 {form.cleaned_data['username']} 加入{enterprise.name}"
+                    f"（未经企业管理员同意），理由：{form.cleaned_data['reason']}",
+                )
             messages.success(
                 request,
                 f"已邀请 {form.cleaned_data['username']}，设置密码的链接（3 天内有效）：{link}",

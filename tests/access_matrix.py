@@ -44,6 +44,7 @@ PAYLOADS = {
     "summary": {"year": "2023", "format": "docx"},
     "delete": {"post": "yes"},
     "disable": {"active": "0"},
+    "refuse": {"note": "非本企业人员"},
 }
 
 # fmt: off
@@ -128,6 +129,16 @@ enterprises:account_activate      GET    pk=account_request             405   40
 enterprises:account_activate      POST   pk=account_request             login 302   403    302   403     403   403     403   403     403      403
 enterprises:account_decline       GET    pk=account_request             405   405   405    405   405     405   405     405   405     405      405
 enterprises:account_decline       POST   pk=account_request             login 302   403    302   403     403   403     403   403     403      403
+enterprises:account_licence       GET    pk=account_request             login 200   403    200   403     403   403     403   403     403      403
+enterprises:account_authorization GET    pk=join_request                login 200   403    200   403     403   403     403   403     403      403
+enterprises:join_approve          GET    pk=join_request                405   405   405    405   405     405   405     405   405     405      405
+enterprises:join_approve          POST   pk=join_request                login 403   403    403   403     302   404     403   403     403      403
+enterprises:join_decline          GET    pk=join_request                405   405   405    405   405     405   405     405   405     405      405
+enterprises:join_decline          POST   pk=join_request,+refuse        login 403   403    403   403     302   404     403   403     403      403
+enterprises:member_remove         GET    pk=colleague                   405   405   405    405   405     405   405     405   405     405      405
+enterprises:member_remove         POST   pk=colleague                   login 403   403    403   403     302   404     403   403     403      403
+enterprises:member_hand_over      GET    pk=colleague                   405   405   405    405   405     405   405     405   405     405      405
+enterprises:member_hand_over      POST   pk=colleague                   login 403   403    403   403     302   404     403   403     403      403
 enterprises:list                  GET    -                              login 200   200    200   403     403   403     403   403     403      403
 enterprises:detail                GET    pk=enterprise                  login 200   200    200   403     403   403     403   403     403      403
 enterprises:edit                  GET    pk=enterprise                  login 200   403    200   403     403   403     403   403     403      403

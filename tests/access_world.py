@@ -227,6 +227,22 @@ def build_world() -> dict:
         phone="13700001111",
         email="apply@example.com",
         username="matrix-applicant",
+        licence=pdf_upload("营业执照.pdf"),
+    )
+    # the owner administers its enterprise (its first user); a colleague, and a request to join
+    w["colleague"] = make_account(Role.ENTERPRISE, "matrix-colleague", enterprise=owner_enterprise)
+    w["join_request"] = enterprise_services.request_account(
+        credit_code=owner_enterprise.credit_code,
+        password=PASSWORD,
+        enterprise_name=owner_enterprise.name,
+        town=town,
+        contact="李四",
+        phone="13700002222",
+        email="join@example.com",
+        username="matrix-joiner",
+        legal_representative=False,
+        licence=pdf_upload("营业执照.pdf"),
+        authorization=pdf_upload("授权委托书.pdf"),
     )
     w["kind"] = "hnte"
     w["uidb64"], w["token"] = "MQ", "set-password"  # an invitation link that is not valid

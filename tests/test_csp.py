@@ -431,6 +431,7 @@ def chart_data():
     from django.utils import timezone
 
     from enterprises import services as enterprise_services
+    from enterprises.tests.factories import licence
     from kejiju.codes import make_credit_code
     from kejiju.models import Town
     from reports.models import YearTarget
@@ -450,6 +451,7 @@ def chart_data():
         phone="13700001111",
         email="csp@example.com",
         username="csp-applicant",
+        licence=licence(),
     )
     return year
 
@@ -457,7 +459,7 @@ def chart_data():
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_main_pages_of_every_role_run_without_a_violation(
-    console_browser, console, live_server, users, make_user, audit_log_flushable
+    console_browser, console, live_server, users, make_user, audit_log_flushable, settings, tmp_path
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -467,6 +469,7 @@ def test_the_main_pages_of_every_role_run_without_a_violation(
     from enterprises.models import AccountRequest
 
     browser = console_browser
+    settings.MEDIA_ROOT = tmp_path / "media"
     year = chart_data()
 
     for role in (Role.STAFF, Role.ENTERPRISE, Role.EXPERT, Role.LEADER, Role.ADMIN, Role.AUDITOR):

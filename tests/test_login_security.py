@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
+from enterprises.tests.factories import pdf
 from kejiju.choices import AuditAction, Role
 from kejiju.models import AuditEvent
 
@@ -178,6 +179,8 @@ def registration(town, username: str, n: int) -> dict:
         "username": username,
         "password1": "Zhuce-2026-abc!",
         "password2": "Zhuce-2026-abc!",
+        "legal_representative": "on",
+        "licence": pdf("营业执照.pdf"),
     }
 
 
@@ -185,8 +188,13 @@ def register(data, address=SPRAYER):
     return Client().post(reverse("enterprises:register"), data, REMOTE_ADDR=address, follow=True)
 
 
+@pytest.fixture
+def registration_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_a_taken_user_name_gets_the_same_answer_as_a_free_one(
-    users, town, django_capture_on_commit_callbacks
+    users, town, django_capture_on_commit_callbacks, registration_media
 ):
     from enterprises.models import AccountRequest
 
@@ -212,7 +220,7 @@ def test_a_taken_user_name_gets_the_same_answer_as_a_free_one(
     assert events.count() == 3 and set(events.values_list("ip_address", flat=True)) == {SPRAYER}
 
 
-def test_registration_is_rate_limited_per_address(town, settings):
+def test_registration_is_rate_limited_per_address(town, settings, registration_media):
     from enterprises.models import AccountRequest
 
     settings.KEJIJU_REGISTRATION_PER_HOUR = 5

@@ -181,6 +181,7 @@ def build_world() -> dict:
         Qualification,
         RDInstitution,
     )
+    from enterprises.tests.factories import licence
     from experts import services as expert_services
     from experts.models import DrawExclusion, Expert, ExpertSpecialty, Relation, Specialty
     from kejiju.audit import record as audit
@@ -286,6 +287,7 @@ def build_world() -> dict:
         phone="13700001112",
         email="declined@example.com",
         username="xss-declined",
+        licence=licence(),
     )
     enterprise_services.decline_account(declined, by=staff, note="材料不全")
     enterprise_services.request_account(
@@ -297,6 +299,7 @@ def build_world() -> dict:
         phone="13700001111",
         email="apply@example.com",
         username="xss-applicant",
+        licence=licence(),
     )
 
     project = project_under_review(

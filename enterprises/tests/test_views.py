@@ -2,11 +2,12 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from enterprises import services
 from enterprises.models import AccountRequest, Application, Attachment, Enterprise
-from enterprises.tests.factories import hnte_post, pdf
+from enterprises.tests.factories import hnte_post, licence, pdf
 from kejiju.codes import make_credit_code
 from kejiju.models import Town, User
 
@@ -47,7 +48,13 @@ REGISTRATION = {
     "username": "xinzhuce",
     "password1": "Zhuce-2026-abc!",
     "password2": "Zhuce-2026-abc!",
+    "legal_representative": "on",
 }
+
+
+def registration(**changes) -> dict:
+    """The registration form as posted, with its 营业执照."""
+    return {**REGISTRATION, "licence": pdf("营业执照.pdf"), **changes}
 
 
 def test_register_then_staff_activate_creates_enterprise_and_user(
@@ -55,7 +62,7 @@ def test_register_then_staff_activate_creates_enterprise_and_user(
 ):
     code = make_credit_code(5555)
     response = client.post(
-        reverse("enterprises:register"), {**REGISTRATION, "credit_code": code, "town": town.pk}
+        reverse("enterprises:register"), registration(credit_code=code, town=town.pk)
     )
     assert response.status_code == 302
     account = AccountRequest.objects.get()
@@ -73,12 +80,18 @@ def test_register_then_staff_activate_creates_enterprise_and_user(
     assert any("已开通" in m.subject for m in mail.outbox)
 
 
-def test_a_second_user_joins_an_existing_enterprise(client, staff, enterprise, owner, town):
+def test_a_second_user_joins_an_existing_enterprise_only_with_consent(
+    client, staff, enterprise, owner, town
+):
     client.post(
         reverse("enterprises:register"),
-        {**REGISTRATION, "credit_code": enterprise.credit_code, "town": town.pk},
+        registration(credit_code=enterprise.credit_code, town=town.pk),
     )
-    services.activate_account(AccountRequest.objects.get(), by=staff)
+    account = AccountRequest.objects.get()
+    with pytest.raises(ValidationError):
+        services.activate_account(account, by=staff)
+    assert set(enterprise.users.values_list("username", flat=True)) == {"owner"}
+    services.approve_join(account, by=owner)
     assert set(enterprise.users.values_list("username", flat=True)) == {"owner", "xinzhuce"}
     assert Enterprise.objects.filter(credit_code=enterprise.credit_code).count() == 1
 
@@ -87,7 +100,7 @@ def test_registration_wrong_check_digit_names_the_expected_character(client, tow
     code = make_credit_code(5555)
     wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
     response = client.post(
-        reverse("enterprises:register"), {**REGISTRATION, "credit_code": wrong, "town": town.pk}
+        reverse("enterprises:register"), registration(credit_code=wrong, town=town.pk)
     )
     assert response.status_code == 200
     assert f"应为 {code[-1]}" in response.context["form"].errors["credit_code"][0]
@@ -534,6 +547,7 @@ def test_staff_decline_needs_a_reason(client, staff, town):
         phone="1",
         email="a@example.com",
         username="jia",
+        licence=licence(),
     )
     client.force_login(staff)
     client.post(reverse("enterprises:account_decline", args=[account.pk]), {"note": " "})
