@@ -503,8 +503,26 @@ def _move(application: Application, to: str, *, by, comment: str = "") -> Applic
     return application
 
 
+def submission_problems(application: Application) -> dict[str, list[str]]:
+    """What keeps a draft from being submitted, besides its figures (the form checks those):
+    the rules in force, and the materials the rule version lists under
+    ``required_attachments`` (matched by 材料名称). Keys: ``__all__``, ``attachments``."""
+    problems: dict[str, list[str]] = {}
+    try:
+        rules = rules_for(application.kind)
+    except ValidationError as exc:
+        return {"__all__": exc.messages}
+    have = {a.description.strip() for a in application.attachments.all()}
+    missing = [d for d in rules.thresholds.get("required_attachments", []) if d not in have]
+    if missing:
+        problems["attachments"] = [f"请上传「{d}」（材料名称填写「{d}」）。" for d in missing]
+    return problems
+
+
 @transaction.atomic
 def submit(application: Application, *, by, comment: str = "") -> Application:
+    if problems := submission_problems(application):
+        raise ValidationError(problems)
     application = _move(application, S.SUBMITTED, by=by, comment=comment)
     compute_precheck(application)
     application.submitted_at = timezone.now()

@@ -228,6 +228,61 @@ def _precheck_context(application):
     return {"check": result, "rules": application.rule_set}
 
 
+def _material_form(request, application):
+    """The 申报材料 slot of the edit form: bound only when a file was chosen."""
+    if application is None:
+        return None
+    if request.method == "POST" and request.FILES.get("material-file"):
+        return AttachmentForm(request.POST, request.FILES, prefix="material")
+    return AttachmentForm(prefix="material")
+
+
+def _keep_material(request, application, material) -> None:
+    """Keeps a chosen file with the draft as soon as it passes the content check, whatever else
+    is wrong with the form; a refused file is named at its field."""
+    if material is None or not material.is_bound or not material.is_valid():
+        return
+    try:
+        services.add_attachment(
+            application,
+            file=material.cleaned_data["file"],
+            description=material.cleaned_data["description"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _service_errors(material, exc)
+
+
+def _submission_errors(form, material, problems: dict) -> None:
+    """The submission's problems at their places: the materials at the file field of the
+    申报材料 slot, the rest above the form."""
+    if material is not None and not material.is_bound:
+        material.full_clean()  # an empty slot: no errors of its own, room for these
+        material.cleaned_data = {}
+    for key, messages_ in problems.items():
+        for message in messages_:
+            if key == "attachments" and material is not None:
+                material.add_error("file", message)
+            else:
+                form.add_error(None, message)
+
+
+def _application_page(request, form, application, kind, check=None, material=None):
+    return render(
+        request,
+        "enterprises/application_form.html",
+        {
+            "form": form,
+            "application": application,
+            "kind": kind,
+            "kind_label": ApplicationKind(kind).label,
+            "check": check,
+            "material": material,
+            "attachments": application.attachments.all() if application else (),
+        },
+    )
+
+
 @role_required(Role.ENTERPRISE)
 def application_edit(request, kind=None, pk=None):
     """New application of ``kind`` or an existing draft. 「预审」 shows the pre-check of the
@@ -244,44 +299,94 @@ def application_edit(request, kind=None, pk=None):
         raise Http404
     form_class = FORMS[kind]
     form = form_class(request.POST or None, application=application, enterprise=enterprise)
+    material = _material_form(request, application)
     check = None
-    if request.method == "POST" and form.is_valid():
-        figures = form.figures()
-        if "precheck" in request.POST:
-            try:
-                rules = services.rules_for(kind)
-            except ValidationError as exc:
-                _service_errors(form, exc)
-            else:
-                scores = application.scores if application else {}
-                check = precheck_rules.run(
-                    kind, figures, rules, on=timezone.localdate(), scores=scores
-                )
+    if request.method != "POST":
+        return _application_page(request, form, application, kind, material=material)
+    valid = form.is_valid()
+    _keep_material(request, application, material)
+    wants_submit = "submit" in request.POST
+    if valid and "precheck" in request.POST:
+        try:
+            rules = services.rules_for(kind)
+        except ValidationError as exc:
+            _service_errors(form, exc)
         else:
-            try:
-                application = services.save_application(
-                    enterprise=enterprise,
-                    kind=kind,
-                    year=form.cleaned_data["year"],
-                    recognition=form.cleaned_data.get("recognition", ""),
-                    figures=figures,
-                    by=request.user,
-                    application=application,
-                )
-            except ValidationError as exc:
-                _service_errors(form, exc)
-            else:
+            scores = application.scores if application else {}
+            check = precheck_rules.run(
+                kind, form.figures(), rules, on=timezone.localdate(), scores=scores
+            )
+    elif valid:
+        try:
+            application = services.save_application(
+                enterprise=enterprise,
+                kind=kind,
+                year=form.cleaned_data["year"],
+                recognition=form.cleaned_data.get("recognition", ""),
+                figures=form.figures(),
+                by=request.user,
+                application=application,
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            if not wants_submit:
+                if material is not None and material.errors:
+                    return _application_page(request, form, application, kind, material=material)
                 messages.success(request, "申报已保存为草稿，请查看预审结果并上传材料后提交。")
                 return redirect("enterprises:application_detail", pk=application.pk)
+            material = material or AttachmentForm(prefix="material")
+            problems = services.submission_problems(application)
+            if not problems and not material.errors:
+                return redirect("enterprises:application_submit", pk=application.pk)
+            _submission_errors(form, material, problems)
+    elif wants_submit and application is not None:
+        _submission_errors(form, material, services.submission_problems(application))
+    return _application_page(request, form, application, kind, check, material)
+
+
+def _stored_data(application) -> dict:
+    """The stored figures as the form's data, to check them again before submission."""
+    data = {k: ("" if v is None else v) for k, v in application.figures.items()}
+    data["year"] = application.year
+    if application.recognition:
+        data["recognition"] = application.recognition
+    return data
+
+
+@role_required(Role.ENTERPRISE)
+def application_submit(request, pk):
+    """The confirmation: what will be submitted, shown only after the server has checked the
+    stored figures, the rules and the materials; 确认提交 (POST) submits. With a problem the
+    edit form opens with every message at its field."""
+    application = application_for(request.user, pk)
+    if not may_edit(request.user, application):
+        messages.error(request, "该申报当前不能提交。")
+        return redirect("enterprises:application_detail", pk=pk)
+    form = FORMS[application.kind](
+        _stored_data(application), application=application, enterprise=application.enterprise
+    )
+    material = AttachmentForm(prefix="material")
+    problems = services.submission_problems(application)
+    if not form.is_valid() or problems:
+        _submission_errors(form, material, problems)
+        return _application_page(request, form, application, application.kind, None, material)
+    if request.method == "POST":
+        try:
+            services.submit(application, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("enterprises:application_submit", pk=pk)
+        messages.success(request, "申报已提交，请等待科技局审核。")
+        return redirect("enterprises:application_detail", pk=pk)
     return render(
         request,
-        "enterprises/application_form.html",
+        "enterprises/application_confirm.html",
         {
-            "form": form,
             "application": application,
-            "kind": kind,
-            "kind_label": ApplicationKind(kind).label,
-            "check": check,
+            "figures": _figure_rows(application, FORMS[application.kind](application=application)),
+            "attachments": application.attachments.all(),
+            **_precheck_context(application),
         },
     )
 
@@ -379,12 +484,6 @@ def _enterprise_step(request, pk, step, done: str, **kwargs):
     else:
         messages.success(request, done)
     return redirect("enterprises:application_detail", pk=pk)
-
-
-@require_POST
-@role_required(Role.ENTERPRISE)
-def application_submit(request, pk):
-    return _enterprise_step(request, pk, services.submit, "申报已提交，请等待科技局审核。")
 
 
 @require_POST

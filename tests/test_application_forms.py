@@ -271,3 +271,112 @@ def test_one_file_per_kind_is_a_database_rule(applicant, call):
     DraftDocument.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         DraftDocument.objects.create(**fields)
+
+
+# ---- the enterprise's 认定申报 ------------------------------------------------------------
+
+
+@pytest.fixture
+def hnte_draft(client, applicant):
+    from enterprises.models import Application
+    from enterprises.tests.factories import hnte_post
+
+    client.force_login(applicant)
+    response = client.post(reverse("enterprises:application_new", args=["hnte"]), hnte_post())
+    assert response.status_code == 302
+    return Application.objects.get()
+
+
+def require_materials(*names):
+    from enterprises.models import RuleSet
+
+    rules = RuleSet.objects.effective_on("hnte", timezone.localdate())
+    rules.thresholds["required_attachments"] = list(names)
+    rules.save()
+
+
+def test_enterprise_application_says_everything_and_keeps_the_file(client, hnte_draft):
+    from enterprises.tests.factories import hnte_post
+
+    require_materials("营业执照", "财务审计报告")
+    edit = reverse("enterprises:application_edit", args=[hnte_draft.pk])
+    data = hnte_post(
+        st_staff="abc",
+        sales_1="-5",
+        submit="1",
+        **{"material-description": "营业执照", "material-file": pdf("执照.pdf")},
+    )
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    form = response.context["form"]
+    assert "st_staff" in form.errors and "sales_1" in form.errors
+    material = response.context["material"]
+    assert material.errors["file"] == ["请上传「财务审计报告」（材料名称填写「财务审计报告」）。"]
+    assert "执照.pdf" in page  # kept with the draft though the figures were refused
+    assert list(hnte_draft.attachments.values_list("description", flat=True)) == ["营业执照"]
+    hnte_draft.refresh_from_db()
+    assert hnte_draft.status == "draft"
+    # the missing material and corrected figures: on to the confirmation, nothing submitted yet
+    data = hnte_post(
+        submit="1",
+        **{"material-description": "财务审计报告", "material-file": pdf("审计.pdf")},
+    )
+    response = client.post(edit, data)
+    confirm = reverse("enterprises:application_submit", args=[hnte_draft.pk])
+    assert response["Location"] == confirm
+    hnte_draft.refresh_from_db()
+    assert hnte_draft.status == "draft"
+    page = client.get(confirm).content.decode()
+    assert "已检查全部申报数据和材料，没有发现问题" in page and "审计.pdf" in page
+    assert client.post(confirm)["Location"] == reverse(
+        "enterprises:application_detail", args=[hnte_draft.pk]
+    )
+    hnte_draft.refresh_from_db()
+    assert hnte_draft.status == "submitted"
+
+
+def test_enterprise_confirmation_checks_before_showing(client, hnte_draft):
+    require_materials("营业执照")
+    confirm = reverse("enterprises:application_submit", args=[hnte_draft.pk])
+    response = client.get(confirm)
+    assert response.status_code == 200
+    assert "没有发现问题" not in response.content.decode()
+    assert response.context["material"].errors["file"][0].startswith("请上传「营业执照」")
+    response = client.post(confirm)
+    hnte_draft.refresh_from_db()
+    assert response.status_code == 200 and hnte_draft.status == "draft"
+
+
+def test_enterprise_refused_file_at_its_field_figures_saved(client, hnte_draft):
+    from enterprises.tests.factories import hnte_post
+
+    edit = reverse("enterprises:application_edit", args=[hnte_draft.pk])
+    bad = SimpleUploadedFile("执照.pdf", b"MZ\x90\x00 not a pdf")
+    response = client.post(
+        edit,
+        hnte_post(
+            st_staff="31", save="1", **{"material-description": "执照", "material-file": bad}
+        ),
+    )
+    assert response.status_code == 200 and response.context["material"].errors["file"]
+    hnte_draft.refresh_from_db()
+    assert hnte_draft.figures["st_staff"] == 31 and not hnte_draft.attachments.exists()
+
+
+def test_enterprise_drafts_are_their_own(client, hnte_draft, make_user, other_enterprise, users):
+    stranger = make_user(Role.ENTERPRISE, username="stranger2", enterprise=other_enterprise)
+    client.force_login(stranger)
+    for url in (
+        reverse("enterprises:application_submit", args=[hnte_draft.pk]),
+        reverse("enterprises:application_edit", args=[hnte_draft.pk]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"submit": "1"}).status_code == 404
+    client.force_login(users[Role.STAFF])
+    assert (
+        client.post(reverse("enterprises:application_submit", args=[hnte_draft.pk])).status_code
+        == 403
+    )
+    hnte_draft.refresh_from_db()
+    assert hnte_draft.status == "draft"

@@ -87,7 +87,20 @@ def test_application_to_acceptance(
     }.items():
         fill(browser, field_id, value)
     shot(browser, "02-apply")
-    confirm(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit].btn-primary"))
+    # A first try over the call's cap and with a total that does not add up: both messages at
+    # once, nothing filed; the typed values stay in the form (now a draft).
+    fill(browser, "id_requested", "70")
+    submit(browser, browser.find_element(By.ID, "check-application"))
+    page = body(browser)
+    assert "共 2 处需要修改" in page and "超过本通知单个项目上限" in page
+    assert "总预算应等于自筹资金与申请资助之和" in page and not Project.objects.exists()
+    shot(browser, "02b-apply-errors")
+    fill(browser, "id_requested", "40")
+    submit(browser, browser.find_element(By.ID, "check-application"))
+    wait_for_path(browser, live_server, "/projects/drafts/")
+    assert "已检查全部内容，没有发现问题" in body(browser) and not Project.objects.exists()
+    shot(browser, "02c-apply-confirm")
+    submit(browser, browser.find_element(By.ID, "confirm-application"))
     wait_for_path(browser, live_server, "/projects/")
     project = Project.objects.get()
     assert "申报已提交" in body(browser)
