@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from kejiju.choices import ReportSection
 from kejiju.indicators import Indicator
@@ -73,6 +73,47 @@ def category_indicators(category: PlanCategory, position: int) -> list[Indicator
     ]
 
 
+def _accepted_with_task_book(code: str) -> Callable[[int], QuerySet]:
+    return lambda year: Project.objects.in_category(code).filter(
+        accepted_on__year=year, task_books__status="signed"
+    )
+
+
+def performance_indicators(category: PlanCategory, position: int) -> list[Indicator]:
+    """绩效 of the projects accepted in the year: the mean overall completion rate of their
+    考核指标 and the patents counted at acceptance (the 任务书, projects.task_books)."""
+    code = category.code
+    section = (
+        ReportSection.AGRICULTURE if code in AGRICULTURAL_CATEGORIES else ReportSection.ENTERPRISE
+    )
+    signed = Q(task_books__status="signed")
+    return [
+        Indicator(
+            f"projects.{code}.completion",
+            f"{category.name}验收项目考核指标平均完成率",
+            "%",
+            section,
+            _accepted_with_task_book(code),
+            Avg("task_books__completion_rate", filter=signed),
+            500 + 2 * position,
+            date_field="accepted_on",
+        ),
+        Indicator(
+            f"projects.{code}.patents_counted",
+            f"{category.name}验收计入专利",
+            "件",
+            section,
+            _accepted_with_task_book(code),
+            Count(
+                "task_books__indicators__patents",
+                filter=signed & Q(task_books__indicators__patents__counted=True),
+            ),
+            501 + 2 * position,
+            date_field="accepted_on",
+        ),
+    ]
+
+
 MARKET_INDICATORS: list[Indicator] = [
     Indicator(
         "auction.deals",
@@ -134,6 +175,7 @@ def indicators() -> list[Indicator]:
         indicator
         for position, category in enumerate(categories)
         for indicator in category_indicators(category, position)
+        + performance_indicators(category, position)
     ]
     return per_category + MARKET_INDICATORS
 

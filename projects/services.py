@@ -24,6 +24,7 @@ from experts.models import Review
 from kejiju import uploads
 from kejiju.workdays import add_working_days
 
+from . import task_books
 from .choices import (
     STAGE_STATUS,
     AcceptanceResult,
@@ -819,6 +820,7 @@ def approve(
     )
     if call and not call.results_published_at:
         Call.objects.filter(pk=call.pk).update(results_published_at=timezone.now())
+    task_books.open_task_book(project=project, by=by)
     return project
 
 
@@ -846,6 +848,7 @@ def disburse(
         raise ValidationError(f"第{tranche.position}期须在验收通过后拨付，本项目尚未验收通过。")
     if tranche.due == TrancheDue.MIDTERM and not project.events.filter(action="中期检查").exists():
         raise ValidationError(f"第{tranche.position}期须在中期检查后拨付。")
+    task_books.require_signed(project)
     paid_on_tranche = tranche.disbursements.aggregate(s=Sum("amount"))["s"] or ZERO
     if paid_on_tranche + amount > tranche.amount:
         raise ValidationError(
@@ -929,6 +932,7 @@ def change_project(
         note=f"完成日期 {change.previous_end} → {new_end}：{reason.strip()}",
         fields=["ends_on"],
     )
+    task_books.on_change(change, by)
     return change
 
 
@@ -1007,6 +1011,7 @@ def decide_acceptance(
         )
     if result != AcceptanceResult.PASSED and not comment.strip():
         raise ValidationError({"comment": "验收不通过或结题时请写明理由。"})
+    completion = task_books.record_completion(project)
     project.acceptance_result = result
     project.accepted_on = today or timezone.localdate()
     to = {
@@ -1019,7 +1024,7 @@ def decide_acceptance(
         to,
         action=f"验收{AcceptanceResult(result).label}",
         by=by,
-        note=comment.strip(),
+        note="\n".join(filter(None, [comment.strip(), completion])),
         fields=["acceptance_result", "accepted_on"],
     )
     return project

@@ -52,10 +52,10 @@ INSPECTION_STAGES = {
 }
 
 
-def _event(project: Project, action: str, by, note: str = "") -> ProjectEvent:
+def _event(project: Project, action: str, by, note: str = "", tell: bool = True) -> ProjectEvent:
     from .services import _move
 
-    return _move(project, None, action=action, by=by, note=note)
+    return _move(project, None, action=action, by=by, note=note, tell=tell)
 
 
 def _lock(task_book: TaskBook) -> TaskBook:
@@ -142,7 +142,8 @@ def open_task_book(*, project: Project, by, change: ProjectChange | None = None)
             budget_total=project.funding + self_raised,
             objectives=project.summary,
         )
-        _event(project, "生成任务书（待承担单位填写）", by, tell_note(book))
+        # told with the approval's own mail
+        _event(project, "生成任务书（待承担单位填写）", by, tell_note(book), tell=False)
         return book
     book = TaskBook.objects.create(
         project=project,
@@ -246,12 +247,12 @@ def check_contents(book: TaskBook, contents: Contents, *, complete: bool) -> Non
         if grant != book.grant:
             add(
                 "budget",
-                f"预算明细的财政资助合计 {grant} 万元，应等于批准的资助金额 {book.grant} 万元。",
+                f"预算明细的财政资助合计 {grant:.2f} 万元，应等于批准的资助金额 {book.grant} 万元。",
             )
         if own != book.self_raised:
             add(
                 "budget",
-                f"预算明细的自筹合计 {own} 万元，应等于自筹资金 {book.self_raised} 万元"
+                f"预算明细的自筹合计 {own:.2f} 万元，应等于自筹资金 {book.self_raised} 万元"
                 f"（总预算 {book.budget_total} 万元）。",
             )
     if errors:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import task_book_views, views
 
 app_name = "projects"
 
@@ -28,4 +28,18 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document"),
+    path("<int:pk>/task-book/", task_book_views.task_book, name="task_book"),
+    path(
+        "<int:pk>/task-book/<int:version>/pdf/",
+        task_book_views.task_book_pdf,
+        name="task_book_pdf",
+    ),
+    path("<int:pk>/indicators/", task_book_views.indicators, name="indicators"),
+    path("<int:pk>/inspections/", task_book_views.inspections, name="inspections"),
+    path("<int:pk>/inspections/new/", task_book_views.inspection_add, name="inspection_add"),
+    path(
+        "<int:pk>/inspections/photos/<int:photo_pk>/",
+        task_book_views.inspection_photo,
+        name="inspection_photo",
+    ),
 ]

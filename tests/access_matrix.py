@@ -170,6 +170,15 @@ projects:commissioner_list        GET    -                              login 20
 projects:detail                   GET    pk=project                     login 200   200    200   403     200   404     403   403     403      403
 projects:detail                   POST   pk=returned,+resubmit          login 404   403    404   403     302   404     403   403     403      403
 projects:document                 GET    pk=project,doc_pk=document     login 200   200    200   403     200   404     403   403     403      403
+projects:task_book                GET    pk=project                     login 200   200    200   403     200   404     403   403     403      403
+projects:task_book                POST   pk=project                     login 404   403    404   403     404   404     403   403     403      403
+projects:task_book_pdf            GET    pk=project,version=call        login 404   404    404   403     404   404     403   403     403      403
+projects:indicators               GET    pk=project                     login 200   200    200   403     200   404     403   403     403      403
+projects:indicators               POST   pk=project                     login 404   403    404   403     404   404     403   403     403      403
+projects:inspections              GET    pk=project                     login 200   200    200   403     403   403     403   403     403      403
+projects:inspection_add           GET    pk=project                     login 200   403    200   403     403   403     403   403     403      403
+projects:inspection_add           POST   pk=project                     login 200   403    200   403     403   403     403   403     403      403
+projects:inspection_photo         GET    pk=project,photo_pk=document   login 404   404    404   403     403   403     403   403     403      403
 projects:review_tasks             GET    -                              login 403   403    403   403     403   403     200   200     403      403
 projects:review_material          GET    member_pk=member               login 403   403    403   403     403   403     200   404     403      403
 projects:review_document          GET    member_pk=member,doc_pk=document login 403 403  403   403     403   403     200   404       403      403

@@ -133,3 +133,26 @@ def through_notice(project, call, staff, reviewers, to_review, totals=(80, 90)):
     services.start_notice(call=call, by=staff)
     project.refresh_from_db()
     return project
+
+
+def sign_task_book(project, applicant, staff):
+    """The enterprise fills and submits the project's 任务书 (the budget in one line, one patent
+    indicator counted from the register) and staff sign it: disbursement is then allowed."""
+    from projects import task_books
+    from projects.task_books import BudgetLine, Contents, Indicator, Milestone
+
+    book = task_books.open_version(project)
+    task_books.save_task_book(
+        task_book=book,
+        contents=Contents(
+            objectives="按申报书完成项目研发任务。",
+            starts_on=book.starts_on,
+            ends_on=book.ends_on,
+            milestones=[Milestone(book.ends_on, "完成全部研发任务")],
+            indicators=[Indicator("invention_filed", "", "件", Decimal("1"))],
+            lines=[BudgetLine("equipment", book.grant, book.self_raised)],
+        ),
+        by=applicant,
+        submit=True,
+    )
+    return task_books.sign_task_book(task_book=book, by=staff)

@@ -11,6 +11,8 @@ from experts.services import active_panel
 from kejiju.choices import Role
 from projects.models import Call, Project
 
+from .conftest import sign_task_book
+
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -198,6 +200,9 @@ def test_application_to_acceptance(
     project.refresh_from_db()
     assert (project.status, project.funding, project.approved_on) == ("approved", 40, today)
     first, final = project.tranches.all()
+    # The 任务书 is signed before any money (its own journey: test_task_book_browser.py).
+    sign_task_book(project, enterprise_user, staff)
+    browser.refresh()
     Select(browser.find_element(By.ID, "id_disburse-tranche")).select_by_value(str(first.pk))
     submit_action(
         browser,

@@ -15,7 +15,7 @@ from projects import services
 from projects.choices import FundingMode, Stage, TrancheDue
 from projects.models import Disbursement, Project
 
-from .conftest import budget, close_call, score, through_notice
+from .conftest import budget, close_call, score, sign_task_book, through_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_whole_lifecycle_keeps_the_indicator_fields(
     first, final = project.tranches.all()
     assert (first.amount, first.due, final.due) == (Decimal("20"), "approval", "acceptance")
     assert first.history.get().history_user == staff
+    sign_task_book(project, applicant, staff)
 
     services.disburse(
         project=project,
@@ -125,6 +126,9 @@ def test_whole_lifecycle_keeps_the_indicator_fields(
         "列入拟立项名单",
         "拟立项公示",
         "立项",
+        "生成任务书（待承担单位填写）",
+        "承担单位提交任务书（第 1 版）",
+        "签订任务书（第 1 版）",
         "拨付第1期资金",
         "中期检查",
         "申请验收",
@@ -311,6 +315,16 @@ def test_money_limits(call, staff, reviewers, file_app, to_review):
         )
     project = approve(project, staff, mode=FundingMode.UPFRONT)
     tranche = project.tranches.get()
+    with pytest.raises(ValidationError, match="任务书尚未签订"):
+        services.disburse(
+            project=project,
+            tranche=tranche,
+            amount=Decimal("1"),
+            paid_on=dt.date(2026, 4, 1),
+            voucher_no="V1",
+            by=staff,
+        )
+    sign_task_book(project, project.applicant, staff)
     with pytest.raises(ValidationError, match="本次最多拨付 40"):
         services.disburse(
             project=project,
@@ -377,6 +391,16 @@ def test_post_subsidy_only_after_acceptance_and_one_extension(
     services.apply_for_acceptance(project=project, summary="完成", by=applicant)
     # 20 万元 is below the default threshold of 50: no audit needed.
     project = services.decide_acceptance(project=project, result="passed", comment="", by=staff)
+    with pytest.raises(ValidationError, match="任务书尚未签订"):
+        services.disburse(
+            project=project,
+            tranche=tranche,
+            amount=Decimal("20"),
+            paid_on=dt.date(2028, 7, 1),
+            voucher_no="V1",
+            by=staff,
+        )
+    sign_task_book(project, applicant, staff)
     services.disburse(
         project=project,
         tranche=tranche,
