@@ -15,11 +15,12 @@ from functools import cache
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
-from kejiju.choices import Level
+from kejiju.choices import Level, Role
 from kejiju.codes import make_credit_code
 from kejiju.models import TechField, Town
 
 from .choices import InstitutionType, QualificationType, RecognitionKind
+from . import demo_reminders
 from .models import Enterprise, Qualification, RDInstitution
 from .querysets import HNTE_VALIDITY_YEARS
 
@@ -272,6 +273,27 @@ def _institutions(ids: list[int]) -> list[RDInstitution]:
     return result
 
 
+def demo_enterprise() -> Enterprise:
+    """The enterprise of the demo account ``enterprise`` (kejiju.demo)."""
+    enterprise, _ = Enterprise.objects.get_or_create(
+        credit_code=make_credit_code(1),
+        defaults={
+            "name": "瑞安华科智能装备有限公司",
+            "town": Town.objects.get(name="安阳街道"),
+            "industry": "专用设备制造业",
+            "contact": "陈经办",
+            "phone": "0577-65800001",
+        },
+    )
+    return enterprise
+
+
+def link_demo_account(user) -> None:
+    """The demo enterprise account stands for the demo enterprise."""
+    if user.role == Role.ENTERPRISE:
+        user.enterprise = demo_enterprise()
+
+
 @transaction.atomic
 def load() -> None:
     create_missing(Enterprise, _enterprises(), key=lambda e: e.credit_code)
@@ -301,3 +323,4 @@ def load() -> None:
         key=lambda q: (q.enterprise_id, str(q.kind), str(q.level), q.recognized_on),
     )
     create_missing(RDInstitution, _institutions(ids), key=lambda i: i.name)
+    demo_reminders.load()  # a certificate ending in 60 days: the 消息中心 has something to show

@@ -142,12 +142,34 @@ class HNTEForm(FiguresForm):
         ("收入与成果转化", ["total_revenue", "hitech_revenue", "conversions", "org_score"]),
     ]
 
+    # the three accounting years before the year applied for, oldest first (financial_year_labels)
+    YEARLY = (("sales", "销售收入"), ("rd", "研发费用"), ("net_assets", "净资产"))
+
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, enterprise=enterprise, **kwargs)
+        self.financial_year_labels()
         if enterprise is not None and enterprise.founded_on:
             self.fields["registered_on"].initial = enterprise.founded_on
         if enterprise is not None and enterprise.tech_field_id:
             self.fields["tech_field"].initial = enterprise.tech_field.name
+
+    def financial_year_labels(self) -> None:
+        """Name the accounting years by their numbers (销售收入 2023年 …) rather than 第一年,
+        第二年, 最近一年: the three years before the year applied for."""
+        value = self.data.get(self.add_prefix("year")) if self.is_bound else None
+        if value in (None, ""):
+            value = self.initial.get("year") or self.fields["year"].initial
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            return
+        if not 1980 <= year <= 2100:
+            return
+        for n in (1, 2, 3):
+            for name, title in self.YEARLY:
+                self.fields[f"{name}_{n}"].label = f"{title} {year - 4 + n}年"
+        self.fields["total_revenue"].label = f"{year - 1}年总收入"
+        self.fields["hitech_revenue"].label = f"{year - 1}年高新技术产品（服务）收入"
 
     def clean_registered_on(self):
         value = self.cleaned_data["registered_on"]

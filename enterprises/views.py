@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kejiju.accounts import limits
 from kejiju.audit import record
 from kejiju.choices import AuditAction, Role
+from kejiju.collation import Pinyin
 from kejiju.listing import FilteredListView
 from kejiju.pdf import render_pdf
 from kejiju.permissions import role_required
@@ -574,6 +575,11 @@ class ReviewQueueView(FilteredListView):
     roles = STAFF
     filterset_class = ApplicationFilter
     template_name = "enterprises/review_queue.html"
+    sort_fields = {
+        "enterprise": (Pinyin("enterprise__name"),),
+        "submitted_at": ("submitted_at",),
+        "status": ("status",),
+    }
 
     def get_queryset(self):
         return (
@@ -767,31 +773,36 @@ class EnterpriseListView(FilteredListView):
     template_name = "enterprises/enterprise_list.html"
     export_resource = EnterpriseResource
     export_title = "企业名录"
+    sort_fields = {
+        "name": (Pinyin("name"),),
+        "credit_code": ("credit_code",),
+        "town": ("town__name",),
+        "staff_count": ("staff_count",),
+        "qualification_count": ("qualification_count",),
+        "institution_count": ("institution_count",),
+    }
 
     def get_queryset(self):
         return (
             Enterprise.objects.visible_to(self.request.user)
             .select_related("town", "tech_field")
             .with_list_counts()
-            .order_by("name")
+            .order_by(Pinyin("name"), "pk")
         )
 
 
 @role_required(*REGISTRY_READERS)
 def enterprise_detail(request, pk):
     enterprise = enterprise_for(request.user, pk)
-    from patents.models import Patent
-    from projects.models import Project
-
+    # The patents and projects apps hang their records on the enterprise (related_name): the
+    # registry reads them through the relations and imports neither app.
     context = {
         "enterprise": enterprise,
         "qualifications": Qualification.objects.filter(enterprise=enterprise),
         "institutions": RDInstitution.objects.filter(enterprise=enterprise),
-        "patents": Patent.objects.filter(enterprise=enterprise).order_by("-filed_on")[:100],
-        "patent_count": Patent.objects.filter(enterprise=enterprise).count(),
-        "projects": Project.objects.filter(enterprise=enterprise)
-        .select_related("category")
-        .order_by("-applied_on")[:100],
+        "patents": enterprise.patents.order_by("-filed_on")[:100],
+        "patent_count": enterprise.patents.count(),
+        "projects": enterprise.projects.select_related("category").order_by("-applied_on")[:100],
         "applications": Application.objects.visible_to(request.user).filter(enterprise=enterprise),
         "platforms": enterprise.platforms.all(),
         "users": enterprise.users.order_by("username"),

@@ -12,11 +12,12 @@ from datetime import date
 from django.db import transaction
 
 from enterprises.demo import create_missing
-from kejiju.demo import demo_expert
+from kejiju.choices import Role
 
 from .choices import ExpertStatus, Gender, Title
 from .models import Expert
 
+DEMO_MOBILE = "13900000001"
 FIRST_MOBILE = 13857701000
 
 # specialty → experts 在库 at the end of 2023 (the platform's demo expert is the 机械制造 one extra).
@@ -121,6 +122,26 @@ def _experts() -> list[Expert]:
             )
         )
     return result
+
+
+def demo_expert() -> Expert:
+    """The expert of the demo account ``expert`` (kejiju.demo)."""
+    expert, _ = Expert.objects.get_or_create(
+        mobile=DEMO_MOBILE,
+        defaults={
+            "name": "张专家",
+            "employer": "温州大学",
+            "title": "senior",
+            "specialties": "机械制造",
+        },
+    )
+    return expert
+
+
+def link_demo_account(user) -> None:
+    """The demo expert account stands for the demo expert."""
+    if user.role == Role.EXPERT:
+        user.expert = demo_expert()
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ class ExpertFilter(FilterSet):
     q = SearchFilter("name", "employer", "specialties")
     specialty = django_filters.ModelChoiceFilter(
         label="专业领域",
-        queryset=Specialty.objects.all(),
+        queryset=Specialty.objects.in_tree_order(),
         method="in_specialty",
         empty_label="全部",
     )

@@ -55,6 +55,23 @@ class Expert(models.Model):
         return f"{self.name}（{self.employer}）"
 
 
+class SpecialtyQuerySet(models.QuerySet):
+    def in_tree_order(self) -> "SpecialtyQuerySet":
+        """Each discipline (by its 排序, then in pinyin order) followed by its specialties
+        (likewise): the order of a choice list of the tree."""
+        from django.db.models.functions import Coalesce
+
+        from kejiju.collation import Pinyin
+
+        return self.select_related("parent").order_by(
+            Coalesce("parent__order", "order"),
+            Pinyin(Coalesce("parent__name", "name")),
+            models.F("parent").asc(nulls_first=True),
+            "order",
+            Pinyin("name"),
+        )
+
+
 class Specialty(models.Model):
     """A node of the two-level specialty tree (专业领域): a discipline and its specialties."""
 
@@ -69,6 +86,7 @@ class Specialty(models.Model):
     )
     order = models.PositiveSmallIntegerField("排序", default=0)
     history = HistoricalRecords()
+    objects = SpecialtyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "专业领域"

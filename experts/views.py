@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kejiju.choices import Role
+from kejiju.collation import Pinyin
 from kejiju.listing import FilteredListView
 from kejiju.models import User
 from kejiju.pdf import render_pdf
@@ -39,7 +40,15 @@ class ExpertListView(FilteredListView):
         timeliness=Avg("draw_places__rating__timeliness"),
         quality=Avg("draw_places__rating__quality"),
         has_account=Exists(User.objects.filter(expert=OuterRef("pk"))),
-    ).order_by("name", "pk")
+    ).order_by(Pinyin("name"), "pk")
+    sort_fields = {
+        "name": (Pinyin("name"),),
+        "employer": (Pinyin("employer"),),
+        "title": ("title",),
+        "status": ("status",),
+        "entered_on": ("entered_on",),
+        "reviews": ("reviews",),
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,6 +100,7 @@ class DrawListView(FilteredListView):
     queryset = Draw.objects.select_related("requested_by", "superseded_by").order_by(
         "-created_at", "-pk"
     )
+    sort_fields = {"created_at": ("created_at",), "purpose": ("purpose",)}
 
 
 @role_required(*DRAW_STAFF)

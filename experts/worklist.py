@@ -1,10 +1,14 @@
 from django.db.models import Q
 from django.urls import reverse
 
+from kejiju.choices import Section
 from kejiju.worklist import WorkItem
 
 from .choices import MemberRole
 from .models import DrawMember
+
+# The bureau sections whose staff see these items (kejiju.worklist); others see none
+SECTIONS = (Section.HIGH_TECH, Section.OFFICE)
 
 
 def items(user) -> list[WorkItem]:

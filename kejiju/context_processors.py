@@ -12,6 +12,12 @@ def portal(request):
     return {
         "portal_name": settings.KEJIJU_PORTAL_NAME,
         "bureau_name": settings.KEJIJU_BUREAU_NAME,
+        "footer": {
+            "sponsor": settings.KEJIJU_SPONSOR,
+            "contact": settings.KEJIJU_CONTACT,
+            "icp_number": settings.KEJIJU_ICP_NUMBER,
+            "icp_url": settings.KEJIJU_ICP_URL,
+        },
         "menu": menu_for(user) if user is not None else [],
         "menu_flat": flat_menu_for(user) if user is not None else [],
         "search_kinds": searchable_kinds(user) if user is not None else [],

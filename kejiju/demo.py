@@ -1,4 +1,8 @@
-"""Demo accounts, one per role. Passwords are generated on first load and kept in var/."""
+"""Demo accounts, one per role. Passwords are generated on first load and kept in var/.
+
+The platform knows no app: the record an account stands for (the enterprise of ``enterprise``,
+the expert of ``expert``) comes from the app that keeps it, through the ``link_demo_account(user)``
+of its ``demo.py`` (found like every app's demo loader, kejiju.discovery)."""
 
 import json
 import secrets
@@ -7,20 +11,22 @@ from django.conf import settings
 from django.db import transaction
 
 from .choices import Role, Section
-from .codes import make_credit_code
-from .models import Town, User
+from .discovery import app_modules
+from .models import User
 
 LOGINS_FILE = settings.VAR_DIR / "demo-logins.json"
 
+# username, role, 姓 (last_name), 名 (first_name), section. A title used as a name
+# (系统管理员) has no surname: split as 系 + 统管理员 the admin would greet "统管理员".
 ACCOUNTS = [
-    ("staff", Role.STAFF, "王科员", Section.HIGH_TECH),
-    ("ipclerk", Role.STAFF, "李科员", Section.IP),
-    ("enterprise", Role.ENTERPRISE, "陈经办", ""),
-    ("expert", Role.EXPERT, "张专家", ""),
-    ("leader", Role.LEADER, "赵局长", ""),
-    ("admin", Role.ADMIN, "系统管理员", ""),
-    ("security", Role.SECURITY_ADMIN, "安全管理员", ""),
-    ("auditor", Role.AUDITOR, "安全审计员", ""),
+    ("staff", Role.STAFF, "王", "科员", Section.HIGH_TECH),
+    ("ipclerk", Role.STAFF, "李", "科员", Section.IP),
+    ("enterprise", Role.ENTERPRISE, "陈", "经办", ""),
+    ("expert", Role.EXPERT, "张", "专家", ""),
+    ("leader", Role.LEADER, "赵", "局长", ""),
+    ("admin", Role.ADMIN, "", "系统管理员", ""),
+    ("security", Role.SECURITY_ADMIN, "", "安全管理员", ""),
+    ("auditor", Role.AUDITOR, "", "安全审计员", ""),
 ]
 
 
@@ -30,50 +36,27 @@ def _passwords() -> dict[str, str]:
     return {}
 
 
-def demo_enterprise():
-    from enterprises.models import Enterprise
-
-    enterprise, _ = Enterprise.objects.get_or_create(
-        credit_code=make_credit_code(1),
-        defaults={
-            "name": "瑞安华科智能装备有限公司",
-            "town": Town.objects.get(name="安阳街道"),
-            "industry": "专用设备制造业",
-            "contact": "陈经办",
-            "phone": "0577-65800001",
-        },
-    )
-    return enterprise
-
-
-def demo_expert():
-    from experts.models import Expert
-
-    expert, _ = Expert.objects.get_or_create(
-        mobile="13900000001",
-        defaults={
-            "name": "张专家",
-            "employer": "温州大学",
-            "title": "senior",
-            "specialties": "机械制造",
-        },
-    )
-    return expert
-
-
 @transaction.atomic
 def load() -> dict[str, str]:
     passwords = _passwords()
-    for username, role, full_name, section in ACCOUNTS:
+    linkers = [
+        module.link_demo_account
+        for _, module in app_modules("demo", platform=False)
+        if hasattr(module, "link_demo_account")
+    ]
+    for username, role, last_name, first_name, section in ACCOUNTS:
         user = User.objects.filter(username=username).first()
+        if user is not None and not last_name:
+            # an account made before the names were fixed: 系 + 统管理员 → 系统管理员
+            whole = first_name
+            if user.last_name + user.first_name == whole and user.last_name:
+                User.objects.filter(pk=user.pk).update(last_name="", first_name=whole)
         if user is None:
-            user = User(username=username, last_name=full_name[:1], first_name=full_name[1:])
+            user = User(username=username, last_name=last_name, first_name=first_name)
             user.role = role
             user.section = section
-            if role == Role.ENTERPRISE:
-                user.enterprise = demo_enterprise()
-            if role == Role.EXPERT:
-                user.expert = demo_expert()
+            for link in linkers:
+                link(user)
             passwords[username] = secrets.token_urlsafe(9)
             user.set_password(passwords[username])
             user.save()

@@ -101,6 +101,10 @@ class User(AbstractUser):
         """A Chinese name: the surname (last_name) first, without a space: 王科员."""
         return f"{self.last_name}{self.first_name}".strip()
 
+    def get_short_name(self) -> str:
+        """A Chinese name is not shortened to the given name (the admin greets 王科员, not 科员)."""
+        return self.get_full_name()
+
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds one of ``roles``. The superuser flag counts for nothing."""
         return self.is_authenticated and self.is_active and bool(self.role) and self.role in roles

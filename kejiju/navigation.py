@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from .discovery import app_modules
 
@@ -60,3 +61,15 @@ def flat_menu_for(user) -> list[dict]:
     for entry in menu_for(user):
         flat.extend(entry.get("children", [entry]))
     return flat
+
+
+@cache
+def public_home():
+    """The view anonymous visitors get at ``/``: named by an app's ``menu.py`` as
+    ``PUBLIC_HOME = "app.views.view"`` (the first app in INSTALLED_APPS that names one), so the
+    platform knows no app; ``None`` when none does."""
+    for _, module in app_modules("menu"):
+        path = getattr(module, "PUBLIC_HOME", None)
+        if path:
+            return import_string(path)
+    return None

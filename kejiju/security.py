@@ -81,6 +81,11 @@ class SecurityView(FilteredListView):
     filterset_class = AccountFilter
     template_name = "kejiju/security.html"
     paginate_by = 50
+    sort_fields = {
+        "username": ("username",),
+        "last_login": ("last_login",),
+        "password_changed_at": ("password_changed_at",),
+    }
 
     def get_queryset(self):
         return User.objects.order_by("role", "username")

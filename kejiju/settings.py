@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "kejiju.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -103,6 +103,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kejiju.context_processors.portal",
                 "kejiju.notifications.context_processors.notifications",
+            ],
+            # one way to show numbers, money, changes, dates and ranges (kejiju.formatting)
+            "builtins": [
+                "kejiju.templatetags.kejiju_format",
+                "kejiju.templatetags.kejiju_tags",  # query_with, sort_header, page_numbers
             ],
         },
     },
@@ -225,6 +230,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Files served at the site root, such as /favicon.ico (browsers ask for it on every site)
+WHITENOISE_ROOT = BASE_DIR / "static_root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -258,6 +265,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 KEJIJU_PORTAL_NAME = env.str("KEJIJU_PORTAL_NAME", default="瑞安市科学技术局业务平台")
 KEJIJU_BUREAU_NAME = env.str("KEJIJU_BUREAU_NAME", default="瑞安市科学技术局")
+# The footer of every page: 主办单位, contact and the ICP filing number (备案号)
+KEJIJU_SPONSOR = env.str("KEJIJU_SPONSOR", default=KEJIJU_BUREAU_NAME)
+KEJIJU_CONTACT = env.str("KEJIJU_CONTACT", default="0577-65812345")
+KEJIJU_ICP_NUMBER = env.str("KEJIJU_ICP_NUMBER", default="浙ICP备00000000号")
+KEJIJU_ICP_URL = env.str("KEJIJU_ICP_URL", default="https://beian.miit.gov.cn/")
+# The one label of an empty choice, in forms and list filters alike
+KEJIJU_EMPTY_CHOICE_LABEL = "请选择"
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 # A change from a previous value below this is shown as the two values, not as a percentage
 KEJIJU_CHANGE_MIN_BASE = env.int("KEJIJU_CHANGE_MIN_BASE", default=10)
 

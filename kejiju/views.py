@@ -16,6 +16,7 @@ from .filters import FilterSet
 from .imports.exporting import table_response
 from .listing import export_query
 from .models import AuditEvent
+from .navigation import public_home
 from .permissions import BUREAU, NO_ROLE_MESSAGE, role_required
 from .queue import broker_status
 
@@ -78,9 +79,8 @@ def csrf_failure(request, reason=""):
 def home(request):
     """Sends each role to its own home page; anonymous visitors see the public portal page."""
     if not request.user.is_authenticated:
-        from projects.views import portal
-
-        return portal(request)
+        view = public_home()
+        return view(request) if view is not None else redirect(settings.LOGIN_URL)
     if not request.user.role:
         # e.g. an account made with createsuperuser: the flag gives nothing (kejiju.permissions)
         raise PermissionDenied(NO_ROLE_MESSAGE)

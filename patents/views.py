@@ -23,6 +23,11 @@ class PatentListView(FilteredListView):
     export_resource = PatentResource
     export_title = "专利清单"
     paginator_class = EstimatedCountPaginator
+    sort_fields = {
+        "application_number": ("application_number",),
+        "filed_on": ("filed_on",),
+        "granted_on": ("granted_on",),
+    }
 
     def get_filterset_class(self):
         return StaffPatentFilter if sees_whole_register(self.request.user) else PatentFilter
@@ -125,6 +130,11 @@ class DisputeListView(FilteredListView):
     export_resource = PatentDisputeResource
     export_title = "专利纠纷案件"
     queryset = DisputeCase.objects.all()
+    sort_fields = {
+        "case_number": ("case_number",),
+        "accepted_on": ("accepted_on",),
+        "closed_on": ("closed_on",),
+    }
 
 
 @role_required(*READERS)
@@ -139,6 +149,7 @@ class ActivityListView(FilteredListView):
     template_name = "patents/activity_list.html"
     filterset_class = ActivityFilter
     queryset = IPActivity.objects.all()
+    sort_fields = {"held_on": ("held_on",), "participants": ("participants",)}
 
 
 @role_required(*READERS)

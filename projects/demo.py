@@ -16,6 +16,7 @@ from enterprises.demo import ENTERPRISE_COUNT, create_missing, credit_code, ente
 from enterprises.models import Enterprise
 from kejiju.models import PlanCategory, Town
 
+from . import demo_reminders
 from .choices import ContractType, FundingMode, ProjectStatus
 from .models import AuctionDeal, Project, TechContract
 
@@ -274,6 +275,7 @@ def load() -> None:
     create_missing(TechContract, _contracts(), key=lambda c: c.registration_no)
     create_missing(AuctionDeal, _auction_deals(enterprise_ids), key=lambda d: d.achievement)
     load_calls_and_commissioners()
+    demo_reminders.load()  # a project overdue for acceptance: the 消息中心 has something to show
 
 
 COMMISSIONERS = [
@@ -340,3 +342,108 @@ def load_calls_and_commissioners(today: date | None = None) -> None:
         )
         if first is not None and not commissioner.projects.exists():
             Project.objects.filter(pk=first.pk).update(commissioner=commissioner)
+
+
+REVIEW_TASK_NAME = "高精度伺服电机控制器研发及产业化"
+
+
+def _demo_pdf(name: str):
+    """A one-page PDF upload standing for an attachment, inspected as the forms do."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from kejiju.uploads import inspect
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    upload = SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+    upload.inspected = inspect(upload)
+    upload.seek(0)
+    return upload
+
+
+def load_review_task(today: date | None = None) -> Project | None:
+    """A project of the demo enterprise under expert review, with the demo expert on its
+    panel, so that the demo ``expert`` account has a review to try. Filed, checked and drawn
+    through the services like any other; the draw's seed is the first of a fixed series that
+    puts the demo expert among the main experts, so the record verifies like any draw."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from enterprises.demo import demo_enterprise
+    from experts import draw as method
+    from experts import services as expert_services
+    from experts.demo import demo_expert
+    from experts.models import DrawMember, ExpertSpecialty
+    from kejiju.choices import Role, Section
+    from kejiju.models import User
+
+    from . import services
+    from .models import Call
+
+    today = today or timezone.localdate()
+    expert = demo_expert()
+    if DrawMember.objects.filter(expert=expert).exists():
+        return None
+    staff = (
+        User.objects.filter(role=Role.STAFF, section=Section.HIGH_TECH, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    specialties = list(
+        ExpertSpecialty.objects.filter(expert=expert).values_list("specialty_id", flat=True)
+    )
+    now = timezone.now()
+    call = (
+        Call.objects.filter(opens_at__lte=now, closes_at__gt=now, category__code="industrial")
+        .order_by("-opens_at")
+        .first()
+    )
+    if staff is None or not specialties or call is None:
+        return None
+    enterprise = demo_enterprise()
+    owner = User.objects.filter(role=Role.ENTERPRISE, enterprise=enterprise).order_by("pk").first()
+    project = Project.objects.filter(call=call, name=REVIEW_TASK_NAME).first()
+    if project is None:
+        project = services.file_application(
+            call=call,
+            enterprise=enterprise,
+            name=REVIEW_TASK_NAME,
+            summary="研制高精度伺服电机控制器，定位精度达到 ±0.01°，实现小批量生产。",
+            budget=services.Budget(
+                total=Decimal("80"), self_raised=Decimal("55"), requested=Decimal("25")
+            ),
+            documents={kind: _demo_pdf(f"{kind}.pdf") for kind in call.required_attachments.split()}
+            | {"申报书": _demo_pdf("申报书.pdf")},
+            by=owner,
+        )
+    if project.stage == "submitted":
+        project = services.formal_review(project=project, passed=True, comment="材料齐全", by=staff)
+    criteria = expert_services.Criteria(specialties=specialties, main=3, backups=1)
+    pool, _ = expert_services.eligible_pool(
+        criteria,
+        applicants=[enterprise],
+        applicant_names=[project.undertaker],
+        named=[],
+        today=today,
+    )
+    for attempt in range(10_000):
+        seed = hashlib.sha256(f"kejiju-demo-review-{attempt}".encode()).hexdigest()
+        main, _ = method.select(seed, pool.eligible, criteria.main, criteria.backups)
+        if expert.pk in main:
+            break
+    else:
+        return None
+    return services.start_expert_review(
+        project=project, criteria=criteria, supervisor="纪检组 陈监督", by=staff, seed=seed
+    )
+
+
+def after_accounts() -> None:
+    """Called by load_demo once the demo accounts exist."""
+    load_review_task()

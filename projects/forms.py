@@ -34,7 +34,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CallForm(forms.ModelForm):
+class CallForm(BootstrapMixin, forms.ModelForm):
     template = AttachmentField(label="申报书模板", required=False)
 
     class Meta:

@@ -3,6 +3,9 @@ from kejiju.navigation import MenuItem
 
 from .permissions import EDITORS, READERS
 
+# What anonymous visitors see at / (kejiju.navigation.public_home): open calls and notices
+PUBLIC_HOME = "projects.views.portal"
+
 MENU = [
     MenuItem("科技项目", "projects:project_list", READERS, group="科技项目", order=30),
     MenuItem("申报通知", "projects:call_list", EDITORS, group="科技项目", order=31),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from experts.models import DrawMember, Review
 from experts.services import active_panel
 from kejiju.choices import Role
+from kejiju.collation import Pinyin
 from kejiju.listing import FilteredListView
 from kejiju.permissions import deny, role_required
 from kejiju.uploads import protected_download
@@ -197,6 +198,15 @@ class ProjectListView(FilteredListView):
     template_name = "projects/project_list.html"
     export_resource = ProjectResource
     export_title = "科技项目"
+    sort_fields = {
+        "number": ("number",),
+        "name": (Pinyin("name"),),
+        "undertaker": (Pinyin("undertaker"),),
+        "applied_on": ("applied_on",),
+        "approved_on": ("approved_on",),
+        "funding": ("funding",),
+        "ends_on": ("ends_on",),
+    }
 
     def get_queryset(self):
         return (
@@ -210,6 +220,12 @@ class CommissionerListView(FilteredListView):
     roles = READERS
     filterset_class = CommissionerFilter
     template_name = "projects/commissioner_list.html"
+    sort_fields = {
+        "name": (Pinyin("name"),),
+        "batch": ("batch",),
+        "starts_on": ("starts_on",),
+        "project_count": ("project_count",),
+    }
 
     def get_queryset(self):
         return (

@@ -1,9 +1,12 @@
 from django.urls import reverse
 
-from kejiju.choices import Role
+from kejiju.choices import Role, Section
 from kejiju.worklist import WorkItem
 
 from .models import Call, Project
+
+# The bureau sections whose staff see these items (kejiju.worklist); others see none
+SECTIONS = (Section.HIGH_TECH, Section.RURAL, Section.OFFICE)
 
 
 def items(user) -> list[WorkItem]:

@@ -8,7 +8,7 @@ from .registry import all_indicators
 
 def indicator_choices() -> list[tuple[str, str]]:
     return [("", "（不对应统计指标）")] + [
-        (i.key, f"{i.label}（{i.unit}） · {i.key}") for i in all_indicators()
+        (i.key, f"{i.label}（{i.unit}）") for i in all_indicators()
     ]
 
 

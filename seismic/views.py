@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView
 
+from kejiju.collation import Pinyin
 from kejiju.filters import year_param
 from kejiju.listing import FilteredListView
 from kejiju.permissions import RoleRequiredMixin, role_required
@@ -123,6 +124,12 @@ class ActivityListView(FilteredListView):
     template_name = "seismic/activity_list.html"
     export_resource = SeismicActivityResource
     export_title = "防震减灾宣传与活动"
+    sort_fields = {
+        "held_on": ("held_on",),
+        "participants": ("participants",),
+        "materials": ("materials",),
+        "photo_count": ("photo_count",),
+    }
     queryset = (
         SeismicActivity.objects.select_related("town")
         .annotate(photo_count=Count("photos"))
@@ -249,6 +256,12 @@ class SiteListView(FilteredListView):
     filterset_class = SiteFilter
     template_name = "seismic/site_list.html"
     queryset = DemoSite.objects.select_related("town")
+    sort_fields = {
+        "name": (Pinyin("name"),),
+        "applied_on": ("applied_on",),
+        "recognized_on": ("recognized_on",),
+        "next_review_on": ("next_review_on",),
+    }
 
 
 @role_required(*READERS)
@@ -299,6 +312,7 @@ class PointListView(FilteredListView):
     roles = READERS
     filterset_class = PointFilter
     template_name = "seismic/point_list.html"
+    sort_fields = {"code": ("code",), "name": (Pinyin("name"),)}
     queryset = ObservationPoint.objects.select_related("town").prefetch_related(
         Prefetch(
             "reports", queryset=MonthlyReport.objects.order_by("-month"), to_attr="recent_reports"

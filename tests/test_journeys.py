@@ -307,11 +307,11 @@ def test_clerk_imports_corrects_and_reviews(
     j.shot("import-form")
     j.press("上传并校验")
     page = j.see("数据预览", "确认导入（新增 3 行，更新 0 行）")
-    assert "瑞安市东山精密轴承有限公司" in page and "仅校验" in page
+    assert "瑞安市东山精密轴承有限公司" in page and "已校验，尚未写入" in page
     assert not Enterprise.objects.filter(credit_code=IMPORTED[0]["统一社会信用代码"]).exists()
     j.shot("import-checked")
     j.press("确认导入（新增 3 行，更新 0 行）")
-    j.wait_for(lambda d: "仅校验" not in page_text(d))
+    j.wait_for(lambda d: "尚未写入" not in page_text(d))
     message = j.find(By.CSS_SELECTOR, "[data-testid=job-message]").text
     assert "新增 3" in message, message
     assert Enterprise.objects.filter(name__startswith="瑞安市").count() == 3

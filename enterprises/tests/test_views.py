@@ -155,7 +155,7 @@ def test_precheck_button_shows_the_result_without_saving(client, owner):
     assert response.status_code == 200
     body = response.content.decode()
     assert "预审结果" in body and "符合条件" in body
-    assert "（档次未经核实）" in body
+    assert "（档次未经核实）" not in body  # the internal note is for the bureau only
     assert not Application.objects.exists()
 
 

@@ -185,7 +185,7 @@ def test_statistics_table_with_year_on_year_change(login, users):
     assert (last.value, str(last.change)) == (5, "150.00")
     assert table["rows"][-1]["cells"][labels.index("发明授权量")].value == 2
     body = response.content.decode()
-    assert "vendor/echarts.min.js" in body and "+150.00%" in body
+    assert "vendor/echarts.min.js" in body and "+150.0%" in body
 
 
 def test_grant_year_lists_by_grant_date(login, users):

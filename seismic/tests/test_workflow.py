@@ -122,7 +122,7 @@ def test_staff_record_the_years_work_and_the_section_page_and_indicators_show_it
 
     page = staff.get(reverse("seismic:overview"), {"year": 2024}).content.decode()
     assert 'data-testid="activity-count">2<' in page
-    assert 'data-testid="participants">4700<' in page
+    assert 'data-testid="participants">4,700<' in page
     assert "异常待核实" in page and "HG-02" in page
     # 3 active points, 5 months due (Jan–May), 2 reports received
     assert "已报 2 / 应报 15" in page

@@ -18,6 +18,10 @@ class Command(BaseCommand):
             module.load()
             self.stdout.write(f"已载入演示数据：{config.verbose_name}")
         passwords = demo.load()
+        # what needs the accounts (e.g. a review task for the demo expert)
+        for _, module in app_modules("demo", platform=False):
+            if hasattr(module, "after_accounts"):
+                module.after_accounts()
         if not quiet_logins:
             self.stdout.write("")
             self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
