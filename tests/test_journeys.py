@@ -408,6 +408,8 @@ def test_enterprise_registers_applies_revises_and_downloads(
             "username": "huaou",
             "password1": ENTERPRISE_PASSWORD,
             "password2": ENTERPRISE_PASSWORD,
+            "legal_representative": True,
+            "licence": licence,
         }
     )
     j.shot("register")
@@ -421,7 +423,7 @@ def test_enterprise_registers_applies_revises_and_downloads(
     j.at("/staff/")
     j.link("企业账号待激活")
     j.at("/enterprises/accounts/")
-    j.see("瑞安市华瓯智能科技有限公司", code)
+    j.see("瑞安市华瓯智能科技有限公司", code, "新建企业", "营业执照")
     j.shot("staff-account-requests")
     confirm(j.browser, j.find(By.CSS_SELECTOR, "[data-testid=activate-huaou]"))
     j.see("已为「瑞安市华瓯智能科技有限公司」开通账号 huaou。")
