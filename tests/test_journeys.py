@@ -468,7 +468,11 @@ def test_enterprise_registers_applies_revises_and_downloads(
     j.see("材料已上传。")
     assert "营业执照.pdf" in j.find(By.CSS_SELECTOR, "[data-testid=attachments]").text
     j.shot("application-draft-with-attachment")
-    confirm(j.browser, j.find(By.ID, "submit-application"))
+    j.link("检查并提交")
+    j.see("已检查全部申报数据和材料，没有发现问题", "营业执照.pdf")
+    j.shot("application-confirm")
+    assert Application.objects.get(pk=application.pk).status == "draft"
+    j.press("确认提交")
     j.see("申报已提交，请等待科技局审核。")
     j.shot("application-submitted")
     j.log_out()
@@ -499,10 +503,16 @@ def test_enterprise_registers_applies_revises_and_downloads(
     assert "科技人员数与社保缴纳名单不符，请核实后重新填报。" in notice
     j.shot("application-returned")
     j.link("修改数据")
+    # a slip on the first try: the message at its field, nothing submitted
+    j.fill({"st_staff": "十四"})
+    j.press("检查并提交")
+    j.see("请按红字提示修改")
+    j.shot("application-errors")
+    assert Application.objects.get(pk=application.pk).status == "returned"
     j.fill({"st_staff": "14"})
-    j.press("保存草稿")
-    j.see("申报已保存为草稿")
-    confirm(j.browser, j.find(By.ID, "submit-application"))
+    j.press("检查并提交")
+    j.see("已检查全部申报数据和材料，没有发现问题")
+    j.press("确认提交")
     j.see("申报已提交，请等待科技局审核。")
     timeline = j.find(By.CSS_SELECTOR, "[data-testid=timeline]").text
     for step in ("草稿 → 已提交", "已提交 → 退回修改", "退回修改 → 已提交"):
