@@ -20,6 +20,7 @@ from django.utils import timezone
 from kejiju.choices import ReportSection
 
 from . import formatting, registry
+from .charts import in_title_unit
 from .models import Honour, IndicatorSnapshot, IndicatorValue, NarrativeParagraph, YearTarget
 from .services import ensure_snapshot
 from .summary import KEY_FIGURES, SECTION_CHARTS, TREND_YEARS
@@ -115,7 +116,7 @@ class Change:
     @property
     def text(self) -> str:
         """``+25.0%``; on a small base ``4 → 5`` (last year's value, then this year's)."""
-        if self.current is None or self.previous is None:
+        if self.current is None or self.previous is None or self.current == self.previous == 0:
             return formatting.EMPTY
         if self.small_base:
             return f"{formatting.number(self.previous)} → {formatting.number(self.current)}"
@@ -230,14 +231,20 @@ def trends(period: Period, rows: list[Row]) -> list[dict]:
         present = [key for key in chart_keys if key in by_key]
         if not present:
             continue
+        unit, series = in_title_unit(
+            by_key[present[0]].unit, [(by_key[key].label, values[key]) for key in present]
+        )
         charts.append(
             {
                 "id": f"chart-{section}",
                 "title": ReportSection(section).label,
                 "kind": kind,
-                "unit": by_key[present[0]].unit,
+                "unit": unit,
                 "years": labels,
-                "series": [{"name": by_key[key].label, "data": values[key]} for key in present],
+                "series": [
+                    {"name": name, "data": [None if v is None else round(v, 2) for v in data]}
+                    for name, data in series
+                ],
             }
         )
     return charts

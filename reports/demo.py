@@ -1,6 +1,10 @@
-"""Demo data of the reports app: the 2024 targets of the seed document's plan, the 2023 honours,
-2023 summary paragraphs adapted from the seed, and the snapshots of 2019–2024 computed from the
-other apps' demo records (they are loaded first: reports comes last in INSTALLED_APPS)."""
+"""Demo data of the reports app: the targets of the seed document's plan (for 2024 and every year
+since), the 2023 honours, 2023 summary paragraphs adapted from the seed, and the snapshots of 2019
+up to the current year computed from the other apps' demo records (they are loaded first: reports
+comes last in INSTALLED_APPS).
+
+Before the snapshots, every app's ``demo_recent.py`` carries its records on from mid-2024 up to
+yesterday, so the demo county is never stuck in 2024; 2023 still reproduces the seed exactly."""
 
 from __future__ import annotations
 
@@ -10,15 +14,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kejiju.demo_recent import yesterday
+from kejiju.discovery import app_modules
+
 from .choices import NarrativeSection as S
 from .models import Honour, NarrativeParagraph, YearTarget
 from .services import compute_indicators
 
 logger = logging.getLogger(__name__)
 
-# 2024 is the demo county's plan year, with only its first records: the dashboard opens on the
-# latest computed year, 2023, the year of the seed document; 2024 is computed when staff ask.
-SNAPSHOT_YEARS = range(2019, 2024)
+FIRST_SNAPSHOT_YEAR = 2019
+PLAN_YEAR = 2024  # the seed document's plan year; its targets are set again every year since
 
 # (label, indicator key or "" for a target no indicator measures, minimum, maximum, unit)
 TARGETS_2024 = [
@@ -107,6 +113,13 @@ PARAGRAPHS_2023 = [
         "{seismic.drills}次。四是完成国家级强震台站迁建工作。",
     ),
     (
+        S.PROBLEMS,
+        "一是企业研发投入总体偏低，规模以上工业企业研发经费支出占营业收入比重与先进地区相比仍有差距，"
+        "部分企业创新主体意识不强。二是高层次创新平台和创新人才不足，省级重点企业研究院数量偏少，"
+        "引进的科技人才与产业需求结合不够紧密。三是科技成果转化渠道不够畅通，科技中介服务机构规模小、"
+        "服务能力弱。四是基层防震减灾工作力量较为薄弱，示范创建的覆盖面有待进一步扩大。",
+    ),
+    (
         S.PLAN,
         "2024年，我们将继续深入实施创新驱动发展战略，抓重点、攻难点、创亮点。加快出台高新技术企业培育"
         "工作行动实施方案，计划培育高新技术企业35家，申报省级科技型中小企业120—125家；新增市级企业技术研发"
@@ -123,9 +136,11 @@ def _number(value) -> Decimal | None:
 
 @transaction.atomic
 def load_entries() -> None:
-    for order, (label, key, minimum, maximum, unit) in enumerate(TARGETS_2024, start=1):
+    years = range(PLAN_YEAR, yesterday().year + 1)
+    targets = [(year, row) for year in years for row in enumerate(TARGETS_2024, start=1)]
+    for year, (order, (label, key, minimum, maximum, unit)) in targets:
         YearTarget.objects.update_or_create(
-            year=2024,
+            year=year,
             label=label,
             defaults={
                 "indicator_key": key,
@@ -147,7 +162,16 @@ def load_entries() -> None:
             logger.warning("demo paragraph %s skipped: %s", section, error.messages)
 
 
+def load_recent_records() -> None:
+    """Each app's records from mid-2024 up to yesterday (its ``demo_recent.load``)."""
+    until = yesterday()
+    for _config, module in app_modules("demo_recent", platform=False):
+        with transaction.atomic():
+            module.load(until)
+
+
 def load() -> None:
     load_entries()
-    for year in SNAPSHOT_YEARS:
+    load_recent_records()
+    for year in range(FIRST_SNAPSHOT_YEAR, yesterday().year + 1):
         compute_indicators(year)
