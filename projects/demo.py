@@ -447,3 +447,6 @@ def load_review_task(today: date | None = None) -> Project | None:
 def after_accounts() -> None:
     """Called by load_demo once the demo accounts exist."""
     load_review_task()
+    from .task_book_demo import load_examples
+
+    load_examples()
