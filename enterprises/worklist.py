@@ -7,6 +7,7 @@ from kejiju.worklist import WorkItem
 
 from .choices import ApplicationStatus
 from .models import AccountRequest, Application, Enterprise, Qualification
+from .services import join_requests_for
 
 
 # The bureau sections whose staff see these items (kejiju.worklist); others see none
@@ -46,6 +47,12 @@ def items(user) -> list[WorkItem]:
             drafts=Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
         )
         return [
+            WorkItem(
+                "待您同意的加入本企业申请",
+                join_requests_for(user).count(),
+                reverse("enterprises:profile"),
+                urgent=True,
+            ),
             WorkItem(
                 "被退回修改的认定申报",
                 counts["returned"],

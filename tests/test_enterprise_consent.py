@@ -464,3 +464,10 @@ def test_an_approved_joiner_reads_the_enterprise_a_pending_one_nothing(
     assert list(Application.objects.visible_to(joiner)) == list(
         Application.objects.filter(enterprise=enterprise)
     )
+
+
+def test_the_administrators_worklist_counts_the_requests(join_request, owner, colleague):
+    home = reverse("enterprise_home")
+    page = as_user(owner).get(home).content.decode()
+    assert "待您同意的加入本企业申请" in page
+    assert "待您同意的加入本企业申请" not in as_user(colleague).get(home).content.decode()
