@@ -238,11 +238,12 @@ def _material_form(request, application):
     return AttachmentForm(prefix="material")
 
 
-def _keep_material(request, application, material) -> None:
+def _keep_material(request, application, material):
     """Keeps a chosen file with the draft as soon as it passes the content check, whatever else
-    is wrong with the form; a refused file is named at its field."""
+    is wrong with the form; a refused file is named at its field. Returns the slot to show next
+    (empty once its file is kept)."""
     if material is None or not material.is_bound or not material.is_valid():
-        return
+        return material
     try:
         services.add_attachment(
             application,
@@ -305,7 +306,7 @@ def application_edit(request, kind=None, pk=None):
     if request.method != "POST":
         return _application_page(request, form, application, kind, material=material)
     valid = form.is_valid()
-    _keep_material(request, application, material)
+    material = _keep_material(request, application, material)
     wants_submit = "submit" in request.POST
     if valid and "precheck" in request.POST:
         try:
