@@ -189,7 +189,8 @@ def indicators(request, pk):
                 return redirect("projects:indicators", pk=project.pk)
         else:
             raise Http404("没有该操作。")
-    if book is not None and request.method == "GET":
+    if book is not None and request.method == "GET" and project.stage in task_books.OPEN_STAGES:
+        # frozen once the acceptance decision is taken
         task_books.sync_patents(project)
     rows, overall = task_books.results(project, book)
     window = task_books.patent_window(project) if book else None

@@ -44,6 +44,8 @@ ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 # Stages in which the 任务书 can be opened, filled and signed.
 TASK_BOOK_STAGES = (Stage.EXECUTING, Stage.ACCEPTANCE_APPLIED, Stage.FAILED)
+# Stages in which the patents counted at acceptance still follow the register.
+OPEN_STAGES = (Stage.EXECUTING, Stage.FAILED, Stage.ACCEPTANCE_APPLIED)
 # The stages of each inspection occasion.
 INSPECTION_STAGES = {
     InspectionOccasion.SHORTLIST: (Stage.EXPERT_REVIEW, Stage.PROPOSED, Stage.NOTICE),

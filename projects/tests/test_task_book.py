@@ -427,3 +427,71 @@ def test_task_book_disbursement_form_refused_before_signature(client, executing,
     assert "任务书尚未签订" in response.content.decode()
     assert not Disbursement.objects.exists()
     assert not ProjectEvent.objects.filter(action__startswith="拨付").exists()
+
+
+def test_task_book_indicators_page_evidence_untick_and_foreign_404(
+    client, executing, applicant, staff, users, make_user, other_enterprise, tmp_path
+):
+    sign(executing, applicant, staff)
+    code = applicant.enterprise.credit_code
+    import_patents(
+        tmp_path,
+        [
+            patent_row(
+                7, 申请人=applicant.enterprise.name, 申请人统一社会信用代码=code, 申请日=str(TODAY)
+            )
+        ],
+    )
+    url = reverse("projects:indicators", args=[executing.pk])
+    sales = task_books.signed(executing).indicators.get(kind="new_sales")
+    client.force_login(applicant)
+    page = client.get(url).content.decode()
+    assert app_number(7) in page and "目标 <strong>500</strong> 万元" in page
+    response = client.post(
+        url, {"action": "actual", "indicator": sales.pk, f"a{sales.pk}-actual": "300"}
+    )
+    assert "请上传佐证材料。" in response.content.decode()
+    sales.refresh_from_db()
+    assert sales.actual is None
+    not_pdf = SimpleUploadedFile(
+        "证明.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    response = client.post(
+        url,
+        {
+            "action": "actual",
+            "indicator": sales.pk,
+            f"a{sales.pk}-actual": "300",
+            f"a{sales.pk}-evidence": not_pdf,
+        },
+    )
+    assert "文件内容不是允许的类型" in response.content.decode()
+    evidence = SimpleUploadedFile("证明.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(
+        url,
+        {
+            "action": "actual",
+            "indicator": sales.pk,
+            f"a{sales.pk}-actual": "300",
+            f"a{sales.pk}-evidence": evidence,
+        },
+    )
+    assert response.status_code == 302
+    sales.refresh_from_db()
+    assert sales.actual == Decimal("300") and sales.evidence.kind.startswith("考核指标佐证")
+    services.apply_for_acceptance(project=executing, summary="完成", by=applicant)
+    client.get(url)
+    row = AcceptancePatent.objects.get()
+    client.force_login(users[Role.LEADER])
+    assert client.post(url, {"action": "untick", "row": row.pk}).status_code == 403
+    client.force_login(staff)
+    response = client.post(url, {"action": "untick", "row": row.pk}, follow=True)
+    assert "取消计入时请写明理由" in response.content.decode()
+    row.refresh_from_db()
+    assert row.counted
+    client.post(url, {"action": "untick", "row": row.pk, f"p{row.pk}-reason": "属于另一项目"})
+    row.refresh_from_db()
+    assert not row.counted and row.unticked_by == staff
+    client.force_login(make_user(Role.ENTERPRISE, username="waijia2", enterprise=other_enterprise))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "actual", "indicator": sales.pk}).status_code == 404
