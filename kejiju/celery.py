@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.recompute_recent_years",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Reminders due today, then the SMS and each user's e-mail digest (kejiju.notifications).
+    "send-reminders-each-morning": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }

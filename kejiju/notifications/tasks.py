@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="notifications.send_reminders")
 def send_reminders() -> dict:
     """The daily job (beat, each morning): due reminders, the e-mail digests, pending SMS."""
-    from .reminders import run_daily
+    from .daily import run_daily
 
     return run_daily().as_dict()
 
