@@ -299,3 +299,33 @@ def test_experts_are_listed_in_pinyin_order_and_the_specialty_filter_as_a_tree()
         label for value, label in response.context["filter"].form.fields["specialty"].choices
     ]
     assert choices == ["全部", "理学", "理学 / 化学", "工学", "工学 / 电气", "工学 / 机械"]
+
+
+def test_no_template_formats_a_date_its_own_way():
+    """Dates and times go through cndate / cndatetime / cnmonth (2026年12月6日, no zero padding),
+    never a template's own ``|date:"Y-m-d"``."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    own = re.compile(r'\|date:"(?:Y-m-d|Y年n月j日|Y年m月d日|m-d)')
+    found = (
+        [
+            f"{path.relative_to(root)}: {match.group(0)}"
+            for path in root.glob("*/templates/**/*.html")
+            if ".venv" not in path.parts
+            for match in own.finditer(path.read_text())
+        ]
+        + [
+            f"{path.relative_to(root)}: {match.group(0)}"
+            for path in (root / "templates").glob("**/*.html")
+            for match in own.finditer(path.read_text())
+        ]
+        + [
+            f"{path.relative_to(root)}: {match.group(0)}"
+            for path in root.glob("kejiju/*/templates/**/*.html")
+            for match in own.finditer(path.read_text())
+        ]
+    )
+    assert found == []
