@@ -148,6 +148,15 @@ def bounded(field: forms.Field) -> None:
             field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
 
 
+def labelled(field: forms.Field) -> None:
+    """Each input of a range (from, to) gets a name of its own for screen readers: the
+    field's <label> points at the first one only."""
+    widgets = getattr(field.widget, "widgets", ())
+    if len(widgets) == 2:
+        for widget, end in zip(widgets, ("起", "止"), strict=True):
+            widget.attrs.setdefault("aria-label", f"{field.label}（{end}）")
+
+
 class FilterSet(django_filters.FilterSet):
     """The base of every list's filters (see the module's description)."""
 
@@ -155,6 +164,7 @@ class FilterSet(django_filters.FilterSet):
         form_class = super().get_form_class()
         for field in form_class.base_fields.values():
             bounded(field)
+            labelled(field)
         return form_class
 
     def filter_queryset(self, queryset):

@@ -8,7 +8,9 @@
   var charts = JSON.parse(document.getElementById("kj-charts").textContent);
   var palette = ["#1f4e8c", "#c0392b", "#2e8b57", "#d4a017"];
   charts.forEach(function (c) {
-    var chart = echarts.init(document.getElementById(c.id));
+    var element = document.getElementById(c.id);
+    element.setAttribute("role", "img");  // its aria-label names the chart
+    var chart = echarts.init(element);
     chart.setOption({
       baseOption: {
         color: palette,

@@ -48,11 +48,18 @@
   function tidyTables(root) {
     if (!root.querySelectorAll) return;
     root.querySelectorAll("table.table").forEach(function (table) {
-      if (!table.closest(".table-responsive, .kj-table-wrap")) {
-        var wrap = document.createElement("div");
+      var wrap = table.closest(".table-responsive, .kj-table-wrap");
+      if (!wrap) {
+        wrap = document.createElement("div");
         wrap.className = "kj-table-wrap";
         table.parentNode.insertBefore(wrap, table);
         wrap.appendChild(table);
+      }
+      // a region that scrolls sideways must be reachable by keyboard (arrow keys scroll it)
+      if (!wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "表格（可左右滚动）");
       }
       table.querySelectorAll("td, th").forEach(function (cell) {
         if (cell.textContent.trim().length <= SHORT) cell.classList.add("kj-nowrap");
