@@ -13,7 +13,7 @@ class PreferencesForm(forms.Form):
 
     mobile = forms.CharField(
         label="接收短信的手机号码",
-        max_length=11,
+        max_length=20,  # the pattern below says what is wrong with a longer one
         required=False,
         validators=[MOBILE_VALIDATOR],
         help_text="选择短信提醒须填写中国大陆手机号码。",
