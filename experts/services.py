@@ -201,6 +201,12 @@ def eligible_pool(
                     row["expert_id"], ExclusionRule.YEARLY_LIMIT, f"本年度已抽取 {row['n']} 次"
                 )
 
+    from screening.services import draw_exclusions
+
+    for expert_id, details in sorted(draw_exclusions(base, today).items()):
+        for detail in details:
+            pool.exclude(expert_id, ExclusionRule.INTEGRITY, detail)
+
     pool.eligible = sorted(base.difference(pool.exclusions))
     return pool, len(base)
 

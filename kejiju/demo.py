@@ -27,6 +27,8 @@ ACCOUNTS = [
     ("admin", Role.ADMIN, "", "系统管理员", ""),
     ("security", Role.SECURITY_ADMIN, "", "安全管理员", ""),
     ("auditor", Role.AUDITOR, "", "安全审计员", ""),
+    ("town", Role.TOWN, "周", "科技员", ""),
+    ("town2", Role.TOWN, "吴", "科技员", ""),
 ]
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "projects",
     "seismic",
     "reports",
+    "screening",
     # After the django-otp plugins: its admin module takes their device pages out of the admin.
     "kejiju.accounts",
     "kejiju.notifications",
@@ -317,6 +318,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 
 # Earthquake-safety work: a plan not drilled for this many years is flagged; monthly observation
 # reports are due by this day of the following month.
+# 查重: pairs whose name or summary similarity (pg_trgm's trigram similarity, 0–1) reaches this are
+# listed to staff at submission and at formal review.
+KEJIJU_DUPLICATE_THRESHOLD = env.float("KEJIJU_DUPLICATE_THRESHOLD", default=0.5)
+KEJIJU_DUPLICATE_YEARS = env.int("KEJIJU_DUPLICATE_YEARS", default=3)
+KEJIJU_DUPLICATE_MIN_SUMMARY = env.int("KEJIJU_DUPLICATE_MIN_SUMMARY", default=20)
 SEISMIC_DRILL_INTERVAL_YEARS = env.int("KEJIJU_SEISMIC_DRILL_INTERVAL_YEARS", default=3)
 SEISMIC_REPORT_DUE_DAY = env.int("KEJIJU_SEISMIC_REPORT_DUE_DAY", default=5)
 

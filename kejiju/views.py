@@ -28,6 +28,7 @@ ROLE_HOMES = {
     Role.LEADER: "leader_home",
     Role.SECURITY_ADMIN: "security",
     Role.AUDITOR: "audit_log",
+    Role.TOWN: "screening:town_home",
 }
 
 

@@ -23,6 +23,7 @@ from experts.choices import DrawPurpose
 from experts.models import Review
 from kejiju import uploads
 from kejiju.workdays import add_working_days
+from screening import services as screening
 
 from . import task_books
 from .choices import (
@@ -309,6 +310,8 @@ def _filed(project: Project, call: Call, by) -> None:
     ProjectEvent.objects.create(
         project=project, action="提交申报", stage_to=Stage.SUBMITTED, by=by, note=call.title
     )
+    # the duplicate check and the integrity flags, for formal review
+    screening.on_application_filed(project, by=by)
     notify(
         project, "申报已提交", f"您单位的项目「{project.name}」已提交，申报编号 {project.number}。"
     )
@@ -333,6 +336,8 @@ def file_application(
     documents = documents or {}
     if any(getattr(budget, f) is None for f in ("total", "self_raised", "requested")):
         check_budget(call, budget)
+    # a subject under an active integrity record a blocking rule covers cannot apply
+    screening.check_may_apply(enterprise=enterprise, user=by)
     problems = application_problems(
         call=call,
         enterprise=enterprise,
@@ -461,6 +466,7 @@ def submit_draft(
     if draft is None:
         raise ValidationError("该草稿已提交或已删除。")
     kept = list(draft.documents.all())
+    screening.check_may_apply(enterprise=draft.enterprise, user=by)
     problems = application_problems(
         call=call,
         enterprise=draft.enterprise,
@@ -512,6 +518,7 @@ def resubmit(
     _expect(project, Stage.RETURNED, action="重新提交")
     if timezone.now() >= project.call.closes_at:
         raise ValidationError("申报已截止，退回的申报不能再提交。")
+    screening.check_may_apply(enterprise=project.enterprise, user=by)
     fields = []
     if summary is not None:
         project.summary = summary
@@ -525,6 +532,7 @@ def resubmit(
         )
         fields += ["budget_total", "self_raised", "requested"]
     _move(project, Stage.SUBMITTED, action="重新提交申报", by=by, fields=fields, tell=False)
+    screening.on_application_filed(project, by=by, during="重新提交")
     return project
 
 
@@ -535,12 +543,15 @@ def resubmit(
 def formal_review(*, project: Project, passed: bool, comment: str, by) -> Project:
     project = _lock(project)
     _expect(project, Stage.SUBMITTED, action="进行形式审查")
+    if not passed and not comment.strip():
+        raise ValidationError({"comment": "退回修改时请写明需要修改的内容。"})
+    # the town's recommendation first; the duplicate check and integrity flags go on the record
+    screened = screening.before_formal_review(project, passed=passed)
+    note = "\n".join(part for part in (comment.strip(), screened) if part)
     if passed:
-        _move(project, Stage.FORMAL_PASSED, action="形式审查通过", by=by, note=comment)
+        _move(project, Stage.FORMAL_PASSED, action="形式审查通过", by=by, note=note)
     else:
-        if not comment.strip():
-            raise ValidationError({"comment": "退回修改时请写明需要修改的内容。"})
-        _move(project, Stage.RETURNED, action="形式审查退回修改", by=by, note=comment)
+        _move(project, Stage.RETURNED, action="形式审查退回修改", by=by, note=note)
     return project
 
 

@@ -32,7 +32,27 @@ ACTORS = (
     "undrawn",
     "security",
     "root",
+    "town",
+    "town_other",
 )
+# The rows below list the answers of the actors up to ``root``. The two 镇街科技员 (``town``: of the
+# owning enterprise's town; ``town_other``: of another town) get ``root``'s answer — a logged-in
+# account that no role-guarded page admits — except on the lines of TOWN_ANSWERS.
+ROW_ACTORS = ACTORS[: ACTORS.index("root") + 1]
+TOWN_ANSWERS = {
+    ("home", "GET"): ("302", "302"),
+    ("screening:town_home", "GET"): ("200", "200"),
+    ("screening:town_application", "GET"): ("200", "404"),
+    ("screening:town_application", "POST"): ("200", "404"),
+    ("screening:recommendation_letter", "GET"): ("200", "404"),
+    # the notification centre serves every role, the town's too (its own notifications only)
+    ("notifications:centre", "GET"): ("200", "200"),
+    ("notifications:read", "POST"): ("404", "404"),
+    ("notifications:open", "POST"): ("404", "404"),
+    ("notifications:read_all", "POST"): ("302", "302"),
+    ("notifications:preferences", "GET"): ("200", "200"),
+    ("notifications:preferences", "POST"): ("302", "302"),
+}
 
 PAYLOADS = {
     "resubmit": {"action": "resubmit"},
@@ -312,6 +332,20 @@ notifications:read_all            GET    -                              405   40
 notifications:read_all            POST   -                              login 302   302    302   302     302   302     302   302     302      403
 notifications:preferences         GET    -                              login 200   200    200   200     200   200     200   200     200      403
 notifications:preferences         POST   -                              login 302   302    302   302     302   302     302   302     302      403
+# ---- screening: 科研诚信 ledger, 查重, town recommendation (the town columns: TOWN_ANSWERS)
+screening:integrity_list          GET    -                              login 200   403    200   403     403   403     403   403     403      403
+screening:integrity_add           GET    -                              login 200   403    200   403     403   403     403   403     403      403
+screening:integrity_add           POST   -                              login 200   403    200   403     403   403     403   403     403      403
+screening:integrity_detail        GET    pk=integrity                   login 200   403    200   403     403   403     403   403     403      403
+screening:integrity_detail        POST   pk=integrity                   login 200   403    200   403     403   403     403   403     403      403
+screening:integrity_document      GET    pk=integrity                   login 200   403    200   403     403   403     403   403     403      403
+screening:duplicate_list          GET    -                              login 200   403    200   403     403   403     403   403     403      403
+screening:duplicate_pair          GET    pk=pair                        login 200   403    200   403     403   403     403   403     403      403
+screening:duplicate_pair          POST   pk=pair                        login 200   403    200   403     403   403     403   403     403      403
+screening:town_home               GET    -                              login 403   403    403   403     403   403     403   403     403      403
+screening:town_application        GET    pk=town_project                login 403   403    403   403     403   403     403   403     403      403
+screening:town_application        POST   pk=town_project                login 403   403    403   403     403   403     403   403     403      403
+screening:recommendation_letter   GET    pk=recommended                 login 200   403    200   403     403   403     403   403     403      403
 """
 # fmt: on
 
@@ -329,9 +363,11 @@ class Row:
         answers = parts[3:]
         if self.method not in ("GET", "POST"):
             raise ValueError(f"{self.name}: method {self.method!r}")
-        if len(answers) != len(ACTORS) or not set(answers) <= CODES:
+        if len(answers) != len(ROW_ACTORS) or not set(answers) <= CODES:
             raise ValueError(f"{self.name} {self.method}: answers {answers!r}")
-        self.expected = dict(zip(ACTORS, answers, strict=True))
+        self.expected = dict(zip(ROW_ACTORS, answers, strict=True))
+        town = TOWN_ANSWERS.get((self.name, self.method), (self.expected["root"],) * 2)
+        self.expected.update(town=town[0], town_other=town[1])
         self.kwargs: dict[str, str] = {}
         self.payload: dict = {}
         for token in () if objects == "-" else objects.split(","):

@@ -282,6 +282,59 @@ def build_world() -> dict:
     w["draft_document"] = project_services._keep_document(
         w["draft"], "申报书", pdf_upload("草稿申报书.pdf"), owner
     )
+
+    # screening: an integrity record, a duplicate pair, a call that asks for the town's
+    # recommendation with one application waiting and one recommended; a town user of the owning
+    # enterprise's town and one of another town
+    from screening import services as screening_services
+    from screening.models import DuplicatePair
+
+    w["integrity"] = screening_services.add_record(
+        decision_upload=pdf_upload("处理决定书.pdf"),
+        by=staff,
+        subject_kind="enterprise",
+        enterprise=foreign_enterprise,
+        kind="false_material",
+        severity="general",
+        facts="提供虚假材料。",
+        decision_no="瑞科〔2026〕1号",
+        starts_on=dt.date(2026, 1, 1),
+        reason="依规登记。",
+    )
+    w["pair"] = DuplicatePair.objects.create(
+        project=returned,
+        other=project,
+        kind="similar",
+        name_similarity=Decimal("0.6"),
+        summary_similarity=Decimal("0.1"),
+        found_at=now,
+        found_during="申报提交",
+    )
+    actors["town"] = make_account(Role.TOWN, "matrix-town", town=town)
+    actors["town_other"] = make_account(
+        Role.TOWN, "matrix-town-other", town=Town.objects.get(name="玉海街道")
+    )
+    town_call = open_call(title="须镇街推荐的矩阵测试通知", by=staff)
+    town_call.requires_town_recommendation = True
+    town_call.save()
+    town_filed = [
+        project_services.file_application(
+            call=town_call,
+            enterprise=owner_enterprise,
+            name=name,
+            summary="镇街推荐测试。",
+            budget=project_services.Budget(
+                total=Decimal("50"), self_raised=Decimal("30"), requested=Decimal("20")
+            ),
+            by=owner,
+        )
+        for name in ("矩阵待推荐的申报", "矩阵已推荐的申报")
+    ]
+    w["town_project"] = town_filed[0]
+    screening_services.recommend(
+        project=town_filed[1], decision="recommended", opinion="同意推荐。", by=actors["town"]
+    )
+    w["recommended"] = town_filed[1]
     panel = expert_services.active_panel(project.draw)
     drawn_ids = set(project.draw.members.values_list("expert_id", flat=True))
     by_expert = {u.expert_id: u for u in expert_users}
