@@ -548,7 +548,8 @@ def charts_drawn(driver) -> bool:
 
 # the demo county's 2023 figures (seed/README.md) as the summary words them
 COUNTY_FIGURES = [
-    f"技术市场实现交易额{SEED_FIGURES_2023['techmarket.turnover']:,}.00万元",
+    # 258,310 万元: a leader reads 亿元
+    f"技术市场实现交易额{SEED_FIGURES_2023['techmarket.turnover'] / 10000:.2f}亿元",
     f"发明专利申请量达{SEED_FIGURES_2023['patent.invention.applications']:,}件",
     f"发明专利授权量达{SEED_FIGURES_2023['patent.invention.grants']}件",
 ]
@@ -566,10 +567,21 @@ def test_leader_reads_the_dashboard_and_downloads_the_summary(
     leader = make_user(Role.LEADER, "zhaojuzhang", last_name="赵", first_name="局长")
     j = journey("leader")
 
-    # 1. the leader logs in; the home page is the dashboard of the latest year
+    # 1. the leader logs in; the home page is the dashboard of the current year, compared with
+    # the same months of last year, with figures (the demo county runs up to yesterday)
+    from django.utils import timezone
+
+    from reports.dashboard import period_of
+
+    today = timezone.localdate()
     j.log_in(leader.username)
     j.at("/reports/")
     j.menu("领导驾驶舱")
+    j.see(f"{today.year}年度科技工作指标", f"{today.year}年目标完成情况")
+    j.see(period_of(today.year).comparison)
+    j.wait_for(charts_drawn)
+    j.shot("dashboard-current-year")
+    j.fill({"year": "2023年"})
     j.see("2023年度科技工作指标", "2023年目标完成情况")
     j.wait_for(charts_drawn)
     titles = [
