@@ -79,10 +79,44 @@ def load_records(staff) -> None:
         )
 
 
+REFERENCE = (
+    "高效永磁同步电机控制器研发",
+    "研发新一代高效永磁同步电机控制器，采用无位置传感器矢量控制算法，整机效率提升百分之五，"
+    "形成年产五万台的生产能力。",
+)
+
+
+def reference_project(applicant_enterprise, today):
+    """An earlier project of another enterprise that the demo application resembles."""
+    from enterprises.models import Enterprise
+    from kejiju.models import PlanCategory
+    from projects.models import Project
+
+    name, summary = REFERENCE
+    found = Project.objects.filter(name=name).first()
+    if found is not None:
+        return found
+    other = Enterprise.objects.exclude(pk=applicant_enterprise.pk).order_by("pk").last()
+    return Project.objects.create(
+        number=f"{today.year - 1}-GY-DEMO-01",
+        name=name,
+        summary=summary,
+        category=PlanCategory.objects.get(code="industrial"),
+        undertaker=other.name if other else "瑞安某电机有限公司",
+        enterprise=other,
+        town=other.town if other else None,
+        applied_on=today.replace(year=today.year - 1, month=3, day=15),
+        approved_on=today.replace(year=today.year - 1, month=6, day=20),
+        status="approved",
+        funding=Decimal("30"),
+        funding_mode="tranches",
+    )
+
+
 def load_town_application(staff) -> None:
     from kejiju.models import PlanCategory, User
     from projects import services as project_services
-    from projects.models import Call, Project
+    from projects.models import Call
 
     today = timezone.localdate()
     title = TOWN_CALL.format(year=today.year)
@@ -105,21 +139,13 @@ def load_town_application(staff) -> None:
     applicant = User.objects.filter(username="enterprise").first()
     if applicant is None or call.projects.exists():
         return
-    since = today - dt.timedelta(days=2 * 365)
-    earlier = (
-        Project.objects.filter(applied_on__gte=since, enterprise__isnull=False)
-        .exclude(enterprise=applicant.enterprise)
-        .exclude(name="")
-        .order_by("pk")
-        .first()
-    )
-    name = f"{earlier.name}（二期）" if earlier else "高效永磁同步电机控制器研发及产业化"
+    earlier = reference_project(applicant.enterprise, today)
+    name = f"{earlier.name}及产业化（二期）"
     project_services.file_application(
         call=call,
         enterprise=applicant.enterprise,
         name=name,
-        summary=(earlier.summary if earlier and earlier.summary else "")
-        or f"在前期工作基础上继续开展{name}，提升产品性能并扩大产能。",
+        summary=earlier.summary,
         budget=project_services.Budget(
             total=Decimal("120"), self_raised=Decimal("80"), requested=Decimal("40")
         ),
