@@ -11,6 +11,7 @@ from django.urls import reverse
 from kejiju.choices import Level, Section
 from kejiju.notifications.registry import (
     Due,
+    Kind,
     Reminder,
     enterprise_user_ids,
     leader_ids,
@@ -143,3 +144,6 @@ REMINDERS = [
         find=returned_not_resubmitted,
     ),
 ]
+
+# Told as they happen (enterprises.services.notify_enterprise), with a mail at once.
+EVENTS = [Kind("enterprises.application_step", "认定申报办理进展", order=15)]

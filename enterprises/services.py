@@ -669,9 +669,27 @@ def notify(recipients: list[str], subject: str, body: str) -> None:
     transaction.on_commit(send)
 
 
+APPLICATION_STEP = "enterprises.application_step"
+
+
 def notify_enterprise(application: Application, subject: str, body: str) -> None:
+    """Tells the enterprise's users through the notification centre (and a mail at once), and
+    mails the enterprise's own address when none of its users has it."""
+    from django.urls import reverse
+
+    from kejiju.notifications.services import notify as notify_users
+
     enterprise = application.enterprise
-    recipients = [enterprise.email] + list(
-        enterprise.users.filter(is_active=True).values_list("email", flat=True)
+    users = list(enterprise.users.filter(is_active=True))
+    title = f"{application.title}{subject}"
+    notify_users(
+        users,
+        kind=APPLICATION_STEP,
+        text=f"{title}：{body}",
+        link=reverse("enterprises:application_detail", args=[application.pk]),
+        about=application,
+        mail_subject=title,
+        mail_body=f"{enterprise.name}：\n{body}",
     )
-    notify(recipients, f"{application.title}{subject}", f"{enterprise.name}：\n{body}")
+    if enterprise.email and enterprise.email not in {user.email for user in users}:
+        notify([enterprise.email], title, f"{enterprise.name}：\n{body}")

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from kejiju.choices import Section
-from kejiju.notifications.registry import Due, Reminder, enterprise_user_ids, staff_ids
+from kejiju.notifications.registry import Due, Kind, Reminder, enterprise_user_ids, staff_ids
 
 from .choices import Stage
 from .models import Call, Objection, Project
@@ -173,3 +173,6 @@ REMINDERS = [
         find=notice_objections,
     ),
 ]
+
+# Told as they happen (projects.services.notify), with a mail at once.
+EVENTS = [Kind("projects.project_step", "科技项目办理进展", order=25)]

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -79,26 +78,28 @@ def _expect(project: Project, *stages: str, action: str) -> None:
         )
 
 
+PROJECT_STEP = "projects.project_step"
+
+
 def notify(project: Project, subject: str, body: str) -> None:
+    """Tells the undertaking enterprise's users through the notification centre, with a mail
+    at once."""
+    from django.urls import reverse
+
     from kejiju.models import User
+    from kejiju.notifications.services import notify as notify_users
 
     if not project.enterprise_id:
         return
-    recipients = list(
-        User.objects.filter(enterprise_id=project.enterprise_id, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    notify_users(
+        User.objects.filter(enterprise_id=project.enterprise_id, is_active=True),
+        kind=PROJECT_STEP,
+        text=f"项目「{project.name}」：{subject}",
+        link=reverse("projects:detail", args=[project.pk]),
+        about=project,
+        mail_subject=f"科技项目{subject}",
+        mail_body=body,
     )
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                f"【科技项目】{subject}",
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-                fail_silently=True,
-            )
-        )
 
 
 def _move(
