@@ -279,10 +279,13 @@ def _application_form(request, call, draft=None, data=None):
 
 
 def _render_application(request, call, form, draft, status=200):
+    others = ApplicationDraft.objects.visible_to(request.user).filter(call=call)
+    if draft is not None:
+        others = others.exclude(pk=draft.pk)
     return render(
         request,
         "projects/apply.html",
-        {"call": call, "form": form, "draft": draft},
+        {"call": call, "form": form, "draft": draft, "other_drafts": others},
         status=status,
     )
 
