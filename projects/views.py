@@ -290,6 +290,34 @@ def _render_application(request, call, form, draft, status=200):
     )
 
 
+def _save_and_check(request, call, draft):
+    """Keeps what was typed and every allowed file, then either stays on the form (保存草稿, or
+    problems to show: all of them at once) or goes on to the confirmation page."""
+    form = _application_form(request, call, draft, data=request.POST)
+    valid = form.is_valid()
+    typed = any(request.POST.get(k, "").strip() for k in services.DRAFT_FIELDS)
+    if draft is None and not typed and not form.uploads():
+        return _render_application(request, call, form, draft)
+    draft = services.save_draft(
+        call=call,
+        enterprise=request.user.enterprise,
+        by=request.user,
+        data=request.POST,
+        documents=form.uploads(),
+        remove=form.removed(),
+        draft=draft,
+    )
+    form.kept = _kept(draft)
+    if "save" in request.POST:
+        if form.refused():
+            return _render_application(request, call, form, draft)
+        messages.success(request, "草稿已保存，可以随时回来继续填写和提交。")
+        return redirect("projects:draft", pk=draft.pk)
+    if valid:
+        return redirect("projects:draft_confirm", pk=draft.pk)
+    return _render_application(request, call, form, draft)
+
+
 @role_required(Role.ENTERPRISE)
 def apply(request, pk):
     call = get_object_or_404(Call.objects.select_related("category"), pk=pk)
