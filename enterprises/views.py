@@ -253,6 +253,8 @@ def _keep_material(request, application, material):
         )
     except ValidationError as exc:
         _service_errors(material, exc)
+        return material
+    return AttachmentForm(prefix="material")
 
 
 def _submission_errors(form, material, problems: dict) -> None:
@@ -288,7 +290,10 @@ def _application_page(request, form, application, kind, check=None, material=Non
 @role_required(Role.ENTERPRISE)
 def application_edit(request, kind=None, pk=None):
     """New application of ``kind`` or an existing draft. 「预审」 shows the pre-check of the
-    figures as entered without saving; 「保存」 keeps them as a draft."""
+    figures as entered without saving; 「保存草稿」 keeps them as a draft; 「检查并提交」 saves,
+    checks everything the submission needs (the figures, the rules in force, the materials)
+    and shows every problem at once, or goes on to the confirmation page. A file chosen in the
+    申报材料 slot is kept with the draft as soon as it passes the content check."""
     enterprise = request.user.enterprise
     application = None
     if pk is not None:

@@ -144,6 +144,8 @@ def test_a_draft_saves_and_is_submitted_later(login, applicant, call):
     assert response["Location"] == reverse("projects:draft", args=[draft.pk])
     listing = client.get(reverse("projects:my_projects")).content.decode()
     assert "未提交的申报草稿" in listing and "半成品申报" in listing
+    again = client.get(reverse("projects:apply", args=[call.pk])).content.decode()
+    assert "贵单位已有本通知的申报草稿" in again and "半成品申报" in again
     page = client.get(reverse("projects:draft", args=[draft.pk])).content.decode()
     assert 'value="半成品申报"' in page and "申报书.pdf" in page
     assert "errorlist" not in page  # a saved draft is not scolded until it is submitted
