@@ -29,6 +29,9 @@ from .permissions import NO_ROLE_MESSAGE, deny
 
 # Rows shown per kind on the result page; the group links to its list for the rest.
 PER_KIND = 20
+# Counted up to this many per kind ("1000+" beyond): a word as common as 一种 matches most of
+# the patent register, and counting all of it would cost more than the page.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class SearchGroup:
     total: int
     more_url: str = ""
 
+    @property
+    def total_text(self) -> str:
+        return f"{COUNT_CAP}+" if self.total > COUNT_CAP else str(self.total)
+
 
 def group(
     kind: str,
@@ -57,7 +64,7 @@ def group(
 ) -> SearchGroup:
     """The first ``PER_KIND`` rows of ``queryset`` and how many there are in all."""
     rows = list(queryset[: PER_KIND + 1])
-    total = len(rows) if len(rows) <= PER_KIND else queryset.count()
+    total = len(rows) if len(rows) <= PER_KIND else queryset[: COUNT_CAP + 1].count()
     hits = [Hit(str(title(row)), str(detail(row) or ""), url(row)) for row in rows[:PER_KIND]]
     return SearchGroup(kind, hits, total, more_url)
 

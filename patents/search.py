@@ -21,7 +21,9 @@ def search(user, text):
         query |= Q(application_number=parse(text).value)
     except (InvalidApplicationNumber, ValueError):
         pass
-    rows = Patent.objects.visible_to(user).for_list().filter(query).order_by("-filed_on", "pk")
+    # (no select_related: the hits show the patent's own columns, and the join made PostgreSQL
+    # sort every matching row of the register with its enterprise and town)
+    rows = Patent.objects.visible_to(user).filter(query).order_by("-filed_on", "pk")
     return group(
         KIND,
         rows,

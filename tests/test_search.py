@@ -143,3 +143,16 @@ def test_nul_is_read_as_a_space_and_like_wildcards_as_text(world, make_user, log
     assert found(client, "节能\x00电机") == {}  # "节能 电机" matches no title
     assert found(client, "%") == {}
     assert found(client, "_") == {}
+
+
+def test_counts_stop_at_the_cap(db, make_user, login, monkeypatch):
+    from kejiju import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", PER_KIND + 2)
+    for serial in range(PER_KIND + 5):
+        make_patent(300 + serial, title=f"一种封顶装置{serial}")
+    client = login(make_user(Role.STAFF))
+    response = client.get(URL, {"q": "封顶装置"})
+    (group,) = response.context["groups"]
+    assert group.total == PER_KIND + 3 and group.total_text == f"{PER_KIND + 2}+"
+    assert f"专利 {PER_KIND + 2}+ 条" in response.content.decode()
