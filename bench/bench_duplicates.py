@@ -34,13 +34,25 @@ ACTIONS = (
     "关键技术研发 产业化 智能化改造 工艺优化 国产化替代 检测平台建设 数字化车间 轻量化设计".split()
 )
 TRAITS = "高效 低噪声 高可靠性 节能型 一体化 模块化 高精度 环保型".split()
+# Filler text drawn from common characters: real summaries share few passages beyond the subject.
+COMMON = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子"
+    "说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机"
+    "当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心"
+    "反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程"
+    "展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期"
+    "根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志"
+)
 SENTENCES = [
-    "项目针对{s}行业长期依赖进口的问题，开展{t}{s}的{a}。",
-    "采用自主设计的控制算法与结构方案，整机效率提升{n}%以上，成本降低{m}%。",
-    "项目实施后预计新增销售收入{k}万元，申请发明专利{p}件。",
-    "建设{s}中试线一条，形成年产{k}台（套）的生产能力。",
-    "与温州大学、浙江工业大学开展产学研合作，培养技术骨干{p}名。",
+    "项目针对{s}行业的{f}问题，开展{t}{s}的{a}。",
+    "采用{f}方案，整机效率提升{n}%以上，成本降低{m}%。",
+    "项目实施后预计新增销售收入{k}万元，{f}。",
+    "建设{s}中试线一条，{f}，形成年产{k}台（套）的生产能力。",
 ]
+
+
+def filler(rng: random.Random) -> str:
+    return "".join(rng.choice(COMMON) for _ in range(rng.randint(20, 40)))
 
 
 def text(rng: random.Random) -> tuple[str, str]:
@@ -51,12 +63,12 @@ def text(rng: random.Random) -> tuple[str, str]:
             s=s,
             a=a,
             t=t,
+            f=filler(rng),
             n=rng.randint(3, 30),
             m=rng.randint(3, 30),
             k=rng.randint(100, 9000),
-            p=rng.randint(1, 9),
         )
-        for sentence in rng.sample(SENTENCES, 4)
+        for sentence in rng.sample(SENTENCES, 3)
     )
     return name, summary
 

@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from kejiju import demo as accounts
 from kejiju.pdf import html_to_pdf, pdf_context
 
 from . import services
@@ -122,14 +121,15 @@ def load_town_application(staff) -> None:
     title = TOWN_CALL.format(year=today.year)
     call = Call.objects.filter(title=title).first()
     if call is None:
-        opens = timezone.now() - dt.timedelta(days=5)
+        # opened before the demo's general call, which other demo steps look up as the latest
+        opens = timezone.now() - dt.timedelta(days=20)
         call = Call.objects.create(
             category=PlanCategory.objects.get(code="industrial"),
             year=today.year,
             title=title,
             text="各镇街、有关企业：\n现组织申报本年度重点研发项目，申报须经企业所在镇街推荐。",
             opens_at=opens,
-            closes_at=opens + dt.timedelta(days=40),
+            closes_at=opens + dt.timedelta(days=60),
             budget_cap=Decimal("500"),
             max_request=Decimal("50"),
             max_per_enterprise=1,
@@ -155,12 +155,15 @@ def load_town_application(staff) -> None:
     )
 
 
-@transaction.atomic
 def load() -> None:
+    """Nothing before the accounts: the records name the staff member who added them."""
+
+
+@transaction.atomic
+def after_accounts() -> None:
+    """Called by load_demo once the demo accounts exist."""
     from kejiju.models import User
 
-    # the accounts first: the records name the staff member who added them
-    accounts.load()
     staff = User.objects.get(username="staff")
     load_records(staff)
     load_town_application(staff)

@@ -281,33 +281,56 @@ def _round(value: float) -> Decimal:
 @transaction.atomic
 def check_duplicates(project, *, during: str) -> list[DuplicatePair]:
     """Runs the check for ``project`` and keeps a pair for each match (a pair found again has its
-    figures refreshed and keeps the staff's finding)."""
+    figures refreshed and keeps the staff's finding). Written in bulk, with history."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
     from projects.models import Project
 
     matches = find_similar(project)
+    if not matches:
+        return []
     others = Project.objects.select_related("call").in_bulk([m.other_id for m in matches])
-    now = timezone.now()
-    pairs = []
-    for match in matches:
-        other = others[match.other_id]
-        pair, created = DuplicatePair.objects.get_or_create(
-            project=project,
-            other=other,
-            defaults={
-                "kind": _kind(project, other),
-                "name_similarity": _round(match.name),
-                "summary_similarity": _round(match.summary),
-                "found_at": now,
-                "found_during": during,
-            },
+    known = {
+        pair.other_id: pair
+        for pair in DuplicatePair.objects.filter(
+            project=project, other_id__in=[m.other_id for m in matches]
         )
-        if not created:
+    }
+    now = timezone.now()
+    new, seen = [], []
+    for match in matches:
+        pair = known.get(match.other_id)
+        if pair is None:
+            new.append(
+                DuplicatePair(
+                    project=project,
+                    other=others[match.other_id],
+                    kind=_kind(project, others[match.other_id]),
+                    name_similarity=_round(match.name),
+                    summary_similarity=_round(match.summary),
+                    found_at=now,
+                    found_during=during,
+                )
+            )
+        else:
             pair.name_similarity = _round(match.name)
             pair.summary_similarity = _round(match.summary)
             pair.found_during = during
-            pair.save(update_fields=["name_similarity", "summary_similarity", "found_during"])
-        pairs.append(pair)
-    return pairs
+            seen.append(pair)
+    if new:
+        bulk_create_with_history(new, DuplicatePair, batch_size=500)
+    if seen:
+        bulk_update_with_history(
+            seen,
+            DuplicatePair,
+            ["name_similarity", "summary_similarity", "found_during"],
+            batch_size=500,
+        )
+    return list(
+        DuplicatePair.objects.filter(project=project, other_id__in=[m.other_id for m in matches])
+        .select_related("other")
+        .order_by("-summary_similarity", "-name_similarity", "pk")
+    )
 
 
 @transaction.atomic
