@@ -55,6 +55,11 @@ def task_book(request, pk):
     part_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         action = request.POST.get("action")
+        if book is None and action == "open" and project.stage in task_books.TASK_BOOK_STAGES:
+            # a project approved before the 任务书 was kept online
+            task_books.open_task_book(project=project, by=request.user)
+            messages.success(request, "已生成任务书，请承担单位在线填写。")
+            return redirect("projects:task_book", pk=project.pk)
         if book is None:
             raise Http404("项目尚未生成任务书。")
         try:
@@ -108,6 +113,10 @@ def task_book(request, pk):
         "may_act": _may_act(request),
         "review_form": review_form,
         "part_errors": part_errors,
+        "may_open": book is None
+        and _may_act(request)
+        and project.funding is not None
+        and project.stage in task_books.TASK_BOOK_STAGES,
     }
     if parts:
         context.update(

@@ -495,3 +495,14 @@ def test_task_book_indicators_page_evidence_untick_and_foreign_404(
     client.force_login(make_user(Role.ENTERPRISE, username="waijia2", enterprise=other_enterprise))
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "actual", "indicator": sales.pk}).status_code == 404
+
+
+def test_task_book_opened_on_demand_for_a_project_approved_without_one(
+    client, executing, applicant, staff
+):
+    TaskBook.objects.filter(project=executing).delete()
+    url = reverse("projects:task_book", args=[executing.pk])
+    client.force_login(applicant)
+    assert 'data-testid="open-task-book"' in client.get(url).content.decode()
+    assert client.post(url, {"action": "open"}).status_code == 302
+    assert executing.task_books.get().status == TaskBookStatus.DRAFT
