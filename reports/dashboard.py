@@ -250,15 +250,20 @@ def trends(period: Period, rows: list[Row]) -> list[dict]:
     return charts
 
 
+def snapshot_for(year: int, on: date | None = None, first: int | None = None):
+    """The year's snapshot, computed on demand (missing or stale) for the years from the first
+    record to the current one; other years only as stored."""
+    on = on or today()
+    first = first if first is not None else first_year(on.year)
+    if first <= year <= on.year:
+        return ensure_snapshot(year, on)
+    return IndicatorSnapshot.objects.filter(year=year).first()
+
+
 def build_dashboard(year: int, on: date | None = None) -> dict:
     on = on or today()
     first = first_year(on.year)
-    computable = first <= year <= on.year
-    snapshot = (
-        ensure_snapshot(year, on)
-        if computable
-        else IndicatorSnapshot.objects.filter(year=year).first()
-    )
+    snapshot = snapshot_for(year, on, first)
     period = period_of(year, on)
     stored = _stored(snapshot)
     rows = _rows(period, stored) if snapshot is not None else []

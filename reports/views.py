@@ -11,10 +11,10 @@ from kejiju.queue import QueueUnavailable, submit
 
 from . import tasks
 from .choices import NarrativeSection, RenderFormat, RenderState
-from .dashboard import available_years, build_dashboard, default_year
+from .dashboard import available_years, build_dashboard, default_year, snapshot_for
 from .exports import indicator_workbook
 from .forms import HonourForm, NarrativeParagraphForm, YearTargetForm
-from .models import Honour, IndicatorSnapshot, NarrativeParagraph, SummaryRender, YearTarget
+from .models import Honour, NarrativeParagraph, SummaryRender, YearTarget
 from .permissions import EDITORS, READERS
 from .registry import all_indicators
 from .services import request_render, retry_render
@@ -43,7 +43,7 @@ def dashboard(request):
 @role_required(*READERS)
 def export_xlsx(request):
     year = _year(request)
-    snapshot = IndicatorSnapshot.objects.filter(year=year).first()
+    snapshot = snapshot_for(year)
     if snapshot is None:
         raise Http404("该年度尚未计算指标。")
     response = HttpResponse(indicator_workbook(snapshot), content_type=XLSX)
@@ -78,7 +78,7 @@ def summary_page(request):
             "year": year,
             "years": available_years(),
             "jobs": jobs,
-            "snapshot": IndicatorSnapshot.objects.filter(year=year).first(),
+            "snapshot": snapshot_for(year),
             "formats": RenderFormat.choices,
         },
     )
@@ -121,6 +121,7 @@ def summary_start(request):
     fmt = request.POST.get("format", RenderFormat.PDF)
     if fmt not in RenderFormat.values:
         fmt = RenderFormat.PDF
+    snapshot_for(year)  # the summary reads the snapshot: compute it now when missing or stale
     _start(request, lambda: request_render(year=year, format=fmt, user=request.user))
     return redirect(f"{reverse('reports:summary')}?year={year}")
 
