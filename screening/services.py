@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from kejiju import uploads
@@ -207,16 +206,32 @@ def _matches_postgres(project, since: dt.date, limit: float) -> list[Match]:
     from django.contrib.postgres.search import TrigramSimilarity
     from django.db.models.functions import Length
 
+    from projects.models import Project
+
     summary = _compared_summary(project.summary)
     with connection.cursor() as cursor:
-        # the % operator (trigram_similar) uses the GIN indexes at this threshold
+        # the % operator (trigram_similar) uses the GIN indexes at this threshold; the planner
+        # prices a long summary's many trigrams above a sequential scan that computes the
+        # similarity of every row (~0.9 s for 20,000 projects against ~20 ms through the index),
+        # so the scan is turned off for this one query
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(limit)])
-    condition = Q(name__trigram_similar=project.name)
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+    # each condition alone, so that each is answered from its own GIN index (with the date
+    # condition beside it the planner walks the date index and tests every row)
+    queries = [Project.objects.filter(name__trigram_similar=project.name)]
     if summary:
-        condition |= Q(summary__trigram_similar=summary)
+        queries.append(Project.objects.filter(summary__trigram_similar=summary))
+    try:
+        ids = set()
+        for query in queries:
+            ids.update(query.order_by().values_list("pk", flat=True))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+    ids.discard(project.pk)
     rows = (
         _candidates(project, since)
-        .filter(condition)
+        .filter(pk__in=ids)
         .annotate(
             name_sim=TrigramSimilarity("name", project.name),
             summary_sim=TrigramSimilarity("summary", summary),

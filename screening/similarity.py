@@ -14,20 +14,18 @@ import re
 
 # A word is a run of characters that are letters or digits (str.isalnum, as iswalnum() in a UTF-8
 # locale): everything else separates words.
-_SEPARATORS = re.compile(r"[\W_]+")
+_WORDS = re.compile(r"[^\W_]+")
 
 
-def trigrams(text: str) -> frozenset[str]:
+def trigrams(text: str) -> set[str]:
     grams: set[str] = set()
-    for word in _SEPARATORS.split((text or "").lower()):
-        if not word:
-            continue
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return frozenset(grams)
+    for word in _WORDS.findall((text or "").lower()):
+        padded = "  " + word + " "
+        grams.update([padded[i : i + 3] for i in range(len(padded) - 2)])
+    return grams
 
 
-def similarity_of_sets(a: frozenset[str], b: frozenset[str]) -> float:
+def similarity_of_sets(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     common = len(a & b)
