@@ -169,8 +169,9 @@ def test_a_draw_takes_the_same_queries_whatever_the_pool_size(
     make_experts(40, tree["chips"], start=300)
     for expert in Expert.objects.order_by("pk")[20:30]:
         Relation.objects.create(expert=expert, kind=RelationKind.RELATIVE, enterprise=enterprise)
-    # policy, earlier draw, specialties, candidates, relations, two frequency rules, then the
-    # record, its applicants, exclusions and places, inside a savepoint of the test's transaction
-    with django_assert_num_queries(13):
+    # policy, earlier draw, specialties, candidates, relations, two frequency rules, the
+    # integrity rules and the active records of the candidates, then the record, its applicants,
+    # exclusions and places, inside a savepoint of the test's transaction
+    with django_assert_num_queries(15):
         record = do_draw(users[Role.STAFF], tree["root"], applicants=[enterprise])
     assert DrawExclusion.objects.filter(draw=record).count() == 11
