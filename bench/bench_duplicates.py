@@ -5,7 +5,7 @@ projects of the last three years (issue 18: under 1 s on PostgreSQL and on SQLit
 
 PostgreSQL answers with pg_trgm's % operator over GIN trigram indexes and computes the similarity
 of the rows it returns; SQLite reads the names and summaries and computes the same measure in
-Python (screening/similarity.py). The projects are generated once with bulk_create into
+Python (projects/screening/similarity.py). The projects are generated once with bulk_create into
 dedicated databases (PostgreSQL ``kejiju_bench_duplicates``, SQLite
 ``var/bench/duplicates.sqlite3``) and reused by later runs. A run times ``find_similar`` and the
 whole ``check_duplicates`` (which also writes the pairs, rolled back afterwards).
@@ -109,7 +109,7 @@ def child() -> None:
     from django.db import connection, transaction
 
     from projects.models import Project
-    from screening import services
+    from projects.screening import services
 
     generate()
     rng = random.Random(99)

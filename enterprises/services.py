@@ -521,7 +521,7 @@ def submission_problems(application: Application) -> dict[str, list[str]]:
 
 @transaction.atomic
 def submit(application: Application, *, by, comment: str = "") -> Application:
-    from screening import services as screening
+    from projects.screening import services as screening
 
     screening.check_may_apply(enterprise=application.enterprise, user=by)
     if problems := submission_problems(application):

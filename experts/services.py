@@ -201,7 +201,7 @@ def eligible_pool(
                     row["expert_id"], ExclusionRule.YEARLY_LIMIT, f"本年度已抽取 {row['n']} 次"
                 )
 
-    from screening.services import draw_exclusions
+    from projects.screening.services import draw_exclusions
 
     for expert_id, details in sorted(draw_exclusions(base, today).items()):
         for detail in details:

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "projects",
     "seismic",
     "reports",
-    "screening",
+    "projects.screening",
     # After the django-otp plugins: its admin module takes their device pages out of the admin.
     "kejiju.accounts",
     "kejiju.notifications",
@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 KEJIJU_PORTAL_NAME = env.str("KEJIJU_PORTAL_NAME", default="瑞安市科学技术局业务平台")
 KEJIJU_BUREAU_NAME = env.str("KEJIJU_BUREAU_NAME", default="瑞安市科学技术局")
+# A change from a previous value below this is shown as the two values, not as a percentage
+KEJIJU_CHANGE_MIN_BASE = env.int("KEJIJU_CHANGE_MIN_BASE", default=10)
 # The footer of every page: 主办单位, contact and the ICP filing number (备案号)
 KEJIJU_SPONSOR = env.str("KEJIJU_SPONSOR", default=KEJIJU_BUREAU_NAME)
 KEJIJU_CONTACT = env.str("KEJIJU_CONTACT", default="0577-65812345")
@@ -274,8 +276,6 @@ KEJIJU_ICP_URL = env.str("KEJIJU_ICP_URL", default="https://beian.miit.gov.cn/")
 # The one label of an empty choice, in forms and list filters alike
 KEJIJU_EMPTY_CHOICE_LABEL = "请选择"
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
-# A change from a previous value below this is shown as the two values, not as a percentage
-KEJIJU_CHANGE_MIN_BASE = env.int("KEJIJU_CHANGE_MIN_BASE", default=10)
 
 # Password spraying (one address, one password, many user names): the lockout above counts per
 # user name + address and never sees it, so failures are also counted per address across user

@@ -42,6 +42,6 @@ urlpatterns = [
     path("seismic/", include("seismic.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("kejiju.notifications.urls")),
-    path("screening/", include("screening.urls")),
+    path("screening/", include("projects.screening.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,7 +22,7 @@ from experts.choices import DrawPurpose
 from experts.models import Review
 from kejiju import uploads
 from kejiju.workdays import add_working_days
-from screening import services as screening
+from projects.screening import services as screening
 
 from . import task_books
 from .choices import (

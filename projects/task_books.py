@@ -617,26 +617,15 @@ def performance_by_category(year: int) -> list[dict]:
 # ---- on-site inspection -------------------------------------------------------------------------
 
 
-def integrity_create_url(project: Project) -> str | None:
-    """Where staff open an integrity record after a 不属实 conclusion, when the portal has that
-    page (the 科研诚信 ledger); None otherwise."""
-    from django.urls import NoReverseMatch, reverse
+def integrity_create_url(project: Project) -> str:
+    """Where staff open an integrity record after a 不属实 conclusion: the 科研诚信 ledger's form,
+    with the project's enterprise filled in."""
+    from django.urls import reverse
 
-    for name, kwargs in (
-        ("projects:integrity_add", {}),
-        ("integrity:add", {}),
-        ("integrity:create", {}),
-        ("projects:integrity_create", {}),
-    ):
-        try:
-            url = reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-        query = f"?project={project.pk}"
-        if project.enterprise_id:
-            query += f"&enterprise={project.enterprise_id}"
-        return url + query
-    return None
+    url = reverse("screening:integrity_add")
+    if project.enterprise_id:
+        url += f"?enterprise={project.enterprise_id}"
+    return url
 
 
 @transaction.atomic

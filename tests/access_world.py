@@ -286,8 +286,8 @@ def build_world() -> dict:
     # screening: an integrity record, a duplicate pair, a call that asks for the town's
     # recommendation with one application waiting and one recommended; a town user of the owning
     # enterprise's town and one of another town
-    from screening import services as screening_services
-    from screening.models import DuplicatePair
+    from projects.screening import services as screening_services
+    from projects.screening.models import DuplicatePair
 
     w["integrity"] = screening_services.add_record(
         decision_upload=pdf_upload("处理决定书.pdf"),

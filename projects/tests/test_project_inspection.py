@@ -141,6 +141,10 @@ def test_project_inspection_pages_untrue_offers_integrity_record(
     assert inspection.photos.count() == 2
     page = client.get(reverse("projects:inspections", args=[shortlisted.pk])).content.decode()
     assert "不属实" in page and 'data-testid="integrity-hook"' in page
+    # the hook opens the 科研诚信 ledger's form with the enterprise filled in
+    integrity_form = reverse("screening:integrity_add") + f"?enterprise={shortlisted.enterprise_id}"
+    assert f'href="{integrity_form}"' in page
+    assert client.get(integrity_form).status_code == 200
     photo = inspection.photos.first()
     photo_url = reverse("projects:inspection_photo", args=[shortlisted.pk, photo.pk])
     assert client.get(photo_url).status_code == 200

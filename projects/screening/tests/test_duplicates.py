@@ -12,8 +12,8 @@ from enterprises.models import Enterprise
 from kejiju.codes import make_credit_code
 from projects import services as project_services
 from projects.models import ProjectEvent
-from screening import services, similarity
-from screening.models import DuplicatePair
+from projects.screening import services, similarity
+from projects.screening.models import DuplicatePair
 
 from .conftest import file, make_call, old_project
 

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class ScreeningConfig(AppConfig):
-    name = "screening"
+    name = "projects.screening"
+    label = "screening"
     verbose_name = "申报审查与科研诚信"
 
     def ready(self) -> None:

@@ -11,8 +11,8 @@ from kejiju.codes import make_credit_code
 from kejiju.models import User
 from projects import services as project_services
 from projects.models import ProjectDocument
-from screening import services
-from screening.models import TownRecommendation
+from projects.screening import services
+from projects.screening.models import TownRecommendation
 
 from .conftest import file, make_call
 

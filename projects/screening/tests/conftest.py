@@ -13,7 +13,7 @@ from kejiju.choices import Role
 from kejiju.models import PlanCategory, Town
 from projects import services as project_services
 from projects.models import Call, Project
-from screening import services
+from projects.screening import services
 
 
 @pytest.fixture

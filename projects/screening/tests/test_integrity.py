@@ -18,9 +18,9 @@ from experts.models import DrawExclusion, Expert, ExpertSpecialty, Specialty
 from kejiju.choices import Role
 from projects import services as project_services
 from projects.models import Project, ProjectEvent
-from screening import services
-from screening.admin import IntegrityRecordAdmin
-from screening.models import IntegrityRecord, IntegrityRule
+from projects.screening import services
+from projects.screening.admin import IntegrityRecordAdmin
+from projects.screening.models import IntegrityRecord, IntegrityRule
 
 from .conftest import decision_pdf, file, record
 
