@@ -43,6 +43,11 @@ def load(today=None) -> None:
         level=Level.NATIONAL,
         certificate_no=CERTIFICATE_NO,
     )
+    if qualification.pk and (qualification.recognized_on, qualification.valid_until) == (
+        recognized,
+        ends,
+    ):
+        return  # loaded again the same day: nothing to change, no history row
     qualification.recognized_on, qualification.valid_until = recognized, ends
     qualification._change_reason = "演示数据：到期提醒"
     qualification.save()

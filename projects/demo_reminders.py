@@ -33,11 +33,18 @@ def load(today=None) -> None:
         funding=Decimal("30"),
         funding_mode="upfront",
     )
-    project.stage = Stage.EXECUTING
-    project.status = STAGE_STATUS[Stage.EXECUTING]
-    project.starts_on = ends - timedelta(days=730)
-    project.ends_on = ends
-    project.applied_on = project.starts_on - timedelta(days=120)
-    project.approved_on = project.starts_on - timedelta(days=30)
+    starts = ends - timedelta(days=730)
+    wanted = {
+        "stage": Stage.EXECUTING,
+        "status": STAGE_STATUS[Stage.EXECUTING],
+        "starts_on": starts,
+        "ends_on": ends,
+        "applied_on": starts - timedelta(days=120),
+        "approved_on": starts - timedelta(days=30),
+    }
+    if project.pk and all(getattr(project, name) == value for name, value in wanted.items()):
+        return  # loaded again the same day: nothing to change, no history row
+    for name, value in wanted.items():
+        setattr(project, name, value)
     project._change_reason = "演示数据：到期提醒"
     project.save()

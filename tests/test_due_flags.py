@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.models import Enterprise, Qualification
-from kejiju.choices import Role
+from kejiju.choices import Role, Section
 from kejiju.codes import make_credit_code
 from kejiju.worklist import items_for
 from seismic.models import DemoSite
@@ -160,7 +160,7 @@ def test_overdue_site_reviews_are_flagged(db, town, make_user, login):
     ]
     fixed = DemoSite.objects.review_overdue(date(2030, 1, 1)).values_list("name", flat=True)
     assert sorted(fixed) == ["今日复核示范社区", "远期示范社区", "逾期示范社区"]
-    staff = make_user(Role.STAFF)
+    staff = make_user(Role.STAFF, section=Section.SEISMIC)
     client = login(staff)
     page = client.get(reverse("seismic:site_list")).content.decode()
     assert page.count("复核逾期</span>") == 1 and page.count("即将复核</span>") == 1

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from kejiju.accounts.testing import mark_verified
-from kejiju.choices import AuditAction, Role
+from kejiju.choices import AuditAction, Role, Section
 from kejiju.models import AuditEvent, PlanCategory, TechField, Town
 
 HOMES = {
@@ -51,7 +51,7 @@ def test_login_page_is_chinese(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     content = response.content.decode()
-    assert '<html lang="zh-hans">' in content
+    assert '<html lang="zh-CN">' in content
     assert "用户登录" in content
 
 
@@ -110,7 +110,9 @@ def test_healthz_reports_database_and_broker(client):
     assert body["broker"] == "eager"
 
 
-def test_staff_home_lists_the_work_waiting_from_every_app(login, users, town):
+def test_staff_home_lists_the_work_waiting_of_the_staff_members_section(
+    login, users, town, make_user
+):
     from datetime import date
 
     from seismic.models import MonthlyReport, ObservationPoint
@@ -125,9 +127,14 @@ def test_staff_home_lists_the_work_waiting_from_every_app(login, users, town):
         anomaly=True,
         description="水位异常",
     )
-    page = login(users[Role.STAFF]).get("/staff/").content.decode()
+    seismic_clerk = make_user(Role.STAFF, username="seismic-clerk", section=Section.SEISMIC)
+    page = login(seismic_clerk).get("/staff/").content.decode()
     assert 'data-testid="worklist"' in page
     assert "宏观观测异常待核实" in page
+    # each section's staff get their own section's work only (high_tech staff: no seismic items)
+    page = login(users[Role.STAFF]).get("/staff/").content.decode()
+    assert 'data-testid="worklist"' in page
+    assert "宏观观测异常待核实" not in page
 
 
 def test_password_change_is_audited_and_audited_users_cannot_be_deleted(login, users):

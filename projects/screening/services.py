@@ -498,6 +498,6 @@ def recommendation_letter(recommendation: TownRecommendation) -> bytes:
     from kejiju.pdf import render_pdf
 
     return render_pdf(
-        "screening/recommendation_letter.html",
+        "screening/recommendation_letter_pdf.html",
         {"recommendation": recommendation, "project": recommendation.project},
     )
