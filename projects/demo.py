@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -439,9 +439,18 @@ def load_review_task(today: date | None = None) -> Project | None:
             break
     else:
         return None
-    return services.start_expert_review(
+    project = services.start_expert_review(
         project=project, criteria=criteria, supervisor="纪检组 陈监督", by=staff, seed=seed
     )
+    # Drawn three days before the demo day and not yet answered, so that the demo expert and
+    # the pool's staff find the reminder of an unanswered place (experts/deadlines.py) in their
+    # 消息中心 once send_reminders has run; the selection and its verification do not use the time.
+    from experts.models import Draw
+
+    Draw.objects.filter(members__expert=expert).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    return project
 
 
 def after_accounts() -> None:

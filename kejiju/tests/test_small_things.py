@@ -224,6 +224,11 @@ def test_the_demo_expert_gets_a_review_task_that_verifies():
     assert project_demo.load_review_task() is None  # once only
     expert_user = make_account(Role.EXPERT, "demo-expert", expert=expert_demo.demo_expert())
     assert project.name in page(expert_user, reverse("experts:my_reviews"))
+    # drawn three days ago and unanswered: the expert's reminder is due on the demo day
+    from experts.deadlines import place_not_answered
+
+    due = [d for d in place_not_answered(timezone.localdate()) if expert_user.pk in d.recipients]
+    assert [d.about for d in due] == [member]
 
 
 APPS = ("enterprises", "experts", "patents", "projects", "seismic", "reports")
