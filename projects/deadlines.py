@@ -1,5 +1,5 @@
-"""What becomes due with time in the projects app (kejiju.notifications.registry): the
-mid-term check of a multi-year project, the end date reached without an acceptance application,
+"""What becomes due with time in the projects app (kejiju.notifications.registry): a 任务书
+not submitted a month after it was opened, the mid-term check of a multi-year project, the end date reached without an acceptance application,
 acceptance overdue by three months, and a 公示 ending with objections not answered."""
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from kejiju.choices import Section
 from kejiju.notifications.registry import Due, Kind, Reminder, enterprise_user_ids, staff_ids
 
 from .choices import Stage
-from .models import Call, Objection, Project
+from .models import Call, Objection, Project, TaskBook
+from .task_book_models import TaskBookStatus
 
 SECTIONS = (Section.HIGH_TECH,)
 MIDTERM_MIN_DAYS = 365  # a project running longer than a year has a 中期检查
 ACCEPTANCE_GRACE_MONTHS = 3
 LOOKBACK_DAYS = 366  # an end date, mid-term or notice further back is not told any more
+TASK_BOOK_DAYS = 30  # the enterprise fills and submits its 任务书 within a month of approval
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -45,6 +47,38 @@ def _tell(project: Project, threshold: str, text: str, users: dict, staff: list[
     link = reverse("projects:detail", args=[project.pk])
     yield Due(project, threshold, text, link, users.get(project.enterprise_id, []))
     yield Due(project, threshold, text, link, staff)
+
+
+def task_book_due(today: dt.date):
+    """A 任务书 (or a new version after a change) opened more than ``TASK_BOOK_DAYS`` days ago
+    and still not submitted by the enterprise (being filled in, or returned for revision): no
+    money is paid before it is signed."""
+    from django.utils import timezone
+
+    cutoff = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=TASK_BOOK_DAYS), dt.time.min)
+    )
+    oldest = cutoff - dt.timedelta(days=LOOKBACK_DAYS)
+    books = list(
+        TaskBook.objects.filter(
+            status__in=[TaskBookStatus.DRAFT, TaskBookStatus.RETURNED],
+            created_at__lt=cutoff,
+            created_at__gt=oldest,
+        ).select_related("project")
+    )
+    if not books:
+        return
+    users = enterprise_user_ids({b.project.enterprise_id for b in books if b.project.enterprise_id})
+    staff = staff_ids(*SECTIONS)
+    for book in books:
+        p = book.project
+        text = (
+            f"项目「{p.name}」（{p.number}）的任务书（第 {book.version} 版）已开具 "
+            f"{TASK_BOOK_DAYS} 天仍未提交；任务书签订前不能拨付资金。"
+        )
+        link = reverse("projects:task_book", args=[p.pk])
+        yield Due(book, "due", text, link, users.get(p.enterprise_id, []))
+        yield Due(book, "due", text, link, staff)
 
 
 def midterm_due(today: dt.date):
@@ -140,6 +174,14 @@ def notice_objections(today: dt.date):
 
 
 REMINDERS = [
+    Reminder(
+        "projects.task_book_due",
+        "任务书逾期未提交",
+        order=19,
+        who="承担企业用户、高新科",
+        when="任务书开具后 30 天",
+        find=task_book_due,
+    ),
     Reminder(
         "projects.midterm_due",
         "项目中期检查",

@@ -201,6 +201,15 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", "", result.stdout.decode())
 
 
+def pdf_pages(data: bytes, prefix: Path) -> list[Path]:
+    """Renders every page of a PDF to ``<prefix>-N.png`` at 60 dpi (poppler's pdftoppm)."""
+    source = prefix.with_suffix(".pdf")
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(source), str(prefix)], check=True)
+    source.unlink()
+    return sorted(prefix.parent.glob(f"{prefix.name}-*.png"))
+
+
 def one_page_pdf(text: str) -> bytes:
     """A small, well-formed one-page PDF showing ``text`` (ASCII) in Helvetica."""
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
@@ -613,8 +622,12 @@ def test_leader_reads_the_dashboard_and_downloads_the_summary(
         seconds=120,
     )
     j.shot("summary-pdf-ready")
-    printed = pdf_text(j.download("下载", "2023年度工作总结.pdf"))
+    summary_pdf = j.download("下载", "2023年度工作总结.pdf")
+    printed = pdf_text(summary_pdf)
     assert "瑞安市科学技术局2023年工作总结" in printed
+    # every page of the summary as a picture beside the screenshots, to be looked at
+    pages = pdf_pages(summary_pdf, j.folder / f"{j.step + 1:02d}-summary-pdf")
+    assert len(pages) >= 3
     for sentence in COUNTY_FIGURES:
         assert sentence in printed, sentence
 

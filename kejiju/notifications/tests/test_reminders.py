@@ -440,3 +440,29 @@ def test_send_reminders_dry_run_prints_and_writes_nothing(people, enterprise, ca
 def test_send_reminders_refuses_a_bad_date(bad):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", bad)
+
+
+def test_task_book_not_submitted_a_month_after_it_was_opened(people, enterprise):
+    from projects import task_books
+    from projects.models import TaskBook
+
+    kind = "projects.task_book_due"
+    p = project(enterprise, starts=dt.date(2026, 1, 1), ends=dt.date(2027, 12, 31))
+    p.funding = Decimal("30")
+    p.save()
+    book = task_books.open_task_book(project=p, by=people["hightech"])
+    opened = timezone.make_aware(dt.datetime(2026, 2, 1, 9, 0))
+    TaskBook.objects.filter(pk=book.pk).update(created_at=opened)
+    run_daily(dt.date(2026, 3, 2))  # 29 days and a part: not yet
+    assert told(kind) == set()
+    run_daily(dt.date(2026, 3, 4))
+    assert told(kind) == {("clerk", "due"), ("hightech", "due")}
+    run_daily(dt.date(2026, 3, 5))  # told once
+    assert Notification.objects.filter(kind=kind).count() == 2
+    # once the enterprise has submitted it (and the bureau signed it), nobody is told
+    from projects.tests.conftest import sign_task_book
+
+    Notification.objects.filter(kind=kind).delete()
+    sign_task_book(p, people["clerk"], people["hightech"])
+    run_daily(dt.date(2026, 3, 6))
+    assert told(kind) == set()
