@@ -43,6 +43,10 @@ class Expert(models.Model):
         db_index=True,
     )
     entered_on = models.DateField("入库日期", null=True, blank=True)
+    # the pinyin readings of 姓名 and 工作单位 (kejiju.collation.sort_key), kept on save: the list
+    # orders by them
+    name_pinyin = models.TextField("姓名拼音", blank=True, editable=False)
+    employer_pinyin = models.TextField("工作单位拼音", blank=True, editable=False)
     objects = ExpertQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -53,6 +57,19 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employer}）"
+
+    def save(self, *args, **kwargs):
+        self.fill_sort_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "employer"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "employer_pinyin"}
+        super().save(*args, **kwargs)
+
+    def fill_sort_keys(self) -> None:
+        from kejiju.collation import sort_key
+
+        self.name_pinyin = sort_key(self.name)
+        self.employer_pinyin = sort_key(self.employer)
 
 
 class SpecialtyQuerySet(models.QuerySet):

@@ -12,6 +12,13 @@ from .choices import ExpertStatus
 
 
 class ExpertQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # save() is skipped: the pinyin sort keys are filled here
+        objs = list(objs)
+        for expert in objs:
+            expert.fill_sort_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def active(self) -> ExpertQuerySet:
         return self.filter(status=ExpertStatus.ACTIVE)
 

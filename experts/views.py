@@ -40,10 +40,10 @@ class ExpertListView(FilteredListView):
         timeliness=Avg("draw_places__rating__timeliness"),
         quality=Avg("draw_places__rating__quality"),
         has_account=Exists(User.objects.filter(expert=OuterRef("pk"))),
-    ).order_by(Pinyin("name"), "pk")
+    ).order_by(Pinyin("name", key="name_pinyin"), "pk")
     sort_fields = {
-        "name": (Pinyin("name"),),
-        "employer": (Pinyin("employer"),),
+        "name": (Pinyin("name", key="name_pinyin"),),
+        "employer": (Pinyin("employer", key="employer_pinyin"),),
         "title": ("title",),
         "status": ("status",),
         "entered_on": ("entered_on",),
