@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from kejiju.choices import Role
 from patents.models import DisputeCase, IPActivity, Patent
 
-from .factories import make_patent
+from .factories import app_number, make_patent
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +236,33 @@ def test_unfiltered_register_shows_the_estimated_count(login, users, register, m
     assert f"共约 {len(register)} 条" in response.content.decode()
     filtered = client.get(reverse("patents:list"), {"filed_year": 2023}).context["page"]
     assert not filtered.paginator.estimated and filtered.paginator.count == len(register)
+
+
+def test_statistics_read_a_bounded_number_of_queries_whatever_the_patents(
+    login, users, django_assert_max_num_queries
+):
+    leader = login(users[Role.LEADER])
+    for i in range(4):
+        make_patent(i + 1, year=2022, filed_on=dt.date(2022, 1 + i, 1))
+    with django_assert_max_num_queries(10):
+        small = leader.get(reverse("patents:statistics"), {"year": 2023})
+    assert small.status_code == 200
+    Patent.objects.bulk_create(
+        Patent(
+            application_number=app_number(1000 + n, 2023, "2"),
+            title=f"一种装置{n}",
+            applicants="瑞安某科技有限公司",
+            kind="utility",
+            filed_on=dt.date(2023, 1 + n % 12, 1),
+            granted_on=dt.date(2023, 12, 1) if n % 2 else None,
+        )
+        for n in range(200)
+    )
+    with django_assert_max_num_queries(10):
+        large = leader.get(reverse("patents:statistics"), {"year": 2023})
+    table = large.context["table"]
+    labels = [c["label"] for c in table["columns"]]
+    last = table["rows"][-1]["cells"]
+    assert last[labels.index("实用新型申请量")].value == 200
+    assert last[labels.index("实用新型授权量")].value == 100
+    assert table["rows"][-2]["cells"][labels.index("发明申请量")].value == 4

@@ -388,3 +388,49 @@ def test_list_query_count_does_not_grow_with_page_size(staff, town, django_asser
             )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def _seismic_year(town, points, activities: int, reports_per_point: int, batch: str = "") -> None:
+    SeismicActivity.objects.bulk_create(
+        SeismicActivity(
+            name=f"宣传活动{batch}{n}",
+            kind="publicity",
+            held_on=date(2024, 1 + n % 12, 1 + n % 28),
+            town=town,
+            participants=10,
+        )
+        for n in range(activities)
+    )
+    MonthlyReport.objects.bulk_create(
+        MonthlyReport(
+            point=point,
+            month=date(2024, m, 1),
+            reported_on=date(2024, m, 5),
+            anomaly=m == 3,
+        )
+        for point in points
+        for m in range(1, reports_per_point + 1)
+    )
+
+
+def test_overview_reads_a_bounded_number_of_queries_whatever_the_records(
+    staff, town, points, monkeypatch, django_assert_max_num_queries
+):
+    freeze_today(monkeypatch, date(2024, 12, 20))
+    _seismic_year(town, points, activities=24, reports_per_point=2)
+    with django_assert_max_num_queries(16):
+        small = staff.get(reverse("seismic:overview"), {"year": 2024})
+    assert small.context["totals"]["count"] == 24
+    assert small.context["reports_received"] == 6
+    _seismic_year(town, points, activities=240, reports_per_point=0, batch="乙")
+    MonthlyReport.objects.filter(month__month__gt=2).delete()
+    MonthlyReport.objects.bulk_create(
+        MonthlyReport(point=p, month=date(2024, m, 1), reported_on=date(2024, m, 5))
+        for p in points
+        for m in range(3, 12)
+    )
+    with django_assert_max_num_queries(16):
+        large = staff.get(reverse("seismic:overview"), {"year": 2024})
+    assert large.context["totals"]["count"] == 264
+    assert [m["count"] for m in large.context["months"]] == [22] * 12
+    assert large.context["reports_received"] == 33  # 11 months due × 3 points
