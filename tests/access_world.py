@@ -142,6 +142,115 @@ def project_under_review(*, call, enterprise, name: str, specialty, owner, staff
     )
 
 
+def approved_project(*, enterprise, owner, staff):
+    """A project of its own call carried through review, notice and approval; its 任务书 signed
+    with a comment, an indicator's actual entered with a note, the acceptance applied for with
+    a patent of the period counted and unticked with a reason, and an acceptance inspection
+    with a photo. The panel is drawn from five experts of a specialty of its own."""
+    from experts import services as expert_services
+    from experts.models import Expert, ExpertSpecialty, Specialty
+    from patents.tests.factories import make_patent
+    from projects import services as project_services
+    from projects import task_books
+    from projects.choices import FundingMode
+    from projects.models import AcceptancePatent, Call
+    from projects.task_books import BudgetLine, Contents, Indicator, Milestone
+
+    today = timezone.localdate()
+    specialty = Specialty.objects.create(name="立项样例专业")
+    expert_users = []
+    for i in range(5):
+        expert = Expert.objects.create(
+            name=f"立项样例专家{i}",
+            employer="浙江工业大学",
+            title="senior",
+            specialties=specialty.name,
+            mobile=f"1350000{i:04d}",
+        )
+        ExpertSpecialty.objects.create(expert=expert, specialty=specialty)
+        expert_users.append(make_account(Role.EXPERT, f"approved-expert{i}", expert=expert))
+    call = open_call(title="关于组织申报样例立项项目的通知", by=staff)
+    project = project_under_review(
+        call=call,
+        enterprise=enterprise,
+        name="样例立项执行的项目",
+        specialty=specialty,
+        owner=owner,
+        staff=staff,
+    )
+    by_expert = {u.expert_id: u for u in expert_users}
+    for member in expert_services.active_panel(project.draw)[:2]:
+        expert_services.declare_no_conflict(member=member, user=by_expert[member.expert_id])
+        expert_services.submit_review(
+            member=member, scores={"创新性": 85, "可行性": 85}, comment="同意"
+        )
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    call.refresh_from_db()
+    project_services.close_review(call=call, by=staff)
+    project_services.propose(call=call, projects=[project], by=staff)
+    project_services.start_notice(call=call, by=staff)
+    project.refresh_from_db()
+    project = project_services.approve(
+        project=project,
+        number="GY-XSS-1",
+        grant=Decimal("40"),
+        funding_mode=FundingMode.TRANCHES,
+        by=staff,
+        today=today + dt.timedelta(days=15),
+        ends_on=today + dt.timedelta(days=400),
+    )
+    book = task_books.open_version(project)
+    task_books.save_task_book(
+        task_book=book,
+        contents=Contents(
+            objectives="研制新一代高效电机控制器。",
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=400),
+            milestones=[Milestone(today + dt.timedelta(days=180), "完成样机")],
+            indicators=[
+                Indicator("invention_filed", "", "件", Decimal("1")),
+                Indicator("new_sales", "", "万元", Decimal("500")),
+            ],
+            lines=[BudgetLine("equipment", book.grant, book.self_raised, note="购置设备")],
+        ),
+        by=owner,
+        submit=True,
+    )
+    book = task_books.sign_task_book(task_book=book, by=staff, comment="同意签订")
+    task_books.record_actual(
+        indicator=book.indicators.get(kind="new_sales"),
+        actual=Decimal("400"),
+        note="见审计报告",
+        evidence=pdf_upload("销售收入.pdf"),
+        by=owner,
+    )
+    make_patent(
+        9302, year=today.year, enterprise=enterprise, applicants=enterprise.name, filed_on=today
+    )
+    project_services.apply_for_acceptance(project=project, summary="已完成全部任务", by=owner)
+    task_books.sync_patents(project)
+    task_books.set_patent_counted(
+        row=AcceptancePatent.objects.get(indicator__task_book__project=project),
+        counted=False,
+        reason="属于另一项目",
+        by=staff,
+    )
+    project.refresh_from_db()
+    task_books.record_inspection(
+        project=project,
+        occasion="acceptance",
+        inspected_on=today,
+        staff=[staff],
+        experts=[],
+        checked="核查设备与产品。",
+        findings="与申报一致。",
+        conclusion="true",
+        photos=[jpeg_upload()],
+        by=staff,
+    )
+    return project
+
+
 def build_world() -> dict:
     """Every object the URL configuration can point at, keyed by the names the matrix uses."""
     from enterprises import services as enterprise_services

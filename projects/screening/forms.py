@@ -2,6 +2,7 @@ from django import forms
 
 from enterprises.models import Enterprise
 from experts.models import Expert
+from kejiju.forms import BootstrapMixin
 from kejiju.models import User
 from kejiju.uploads import JPEG, PDF, PNG, AttachmentField
 
@@ -11,7 +12,7 @@ from .models import IntegrityRecord
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class IntegrityRecordForm(forms.ModelForm):
+class IntegrityRecordForm(BootstrapMixin, forms.ModelForm):
     decision_upload = AttachmentField(
         label="处理决定书", kinds=(PDF, JPEG, PNG), help_text="只接受 PDF、JPEG 或 PNG。"
     )
@@ -48,7 +49,9 @@ class IntegrityRecordForm(forms.ModelForm):
         self.fields["reason"].required = True
         for name, field in self.fields.items():
             if name != "decision_upload":
-                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+                css = field.widget.attrs.get("class", "")
+                size = "form-select-sm" if "form-select" in css else "form-control-sm"
+                field.widget.attrs["class"] = f"{css} {size}".strip()
 
     def record_fields(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
