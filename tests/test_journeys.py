@@ -142,8 +142,11 @@ class Journey:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import Select
 
+        # the page's own fields, not the search box of the top bar (also named q)
+        mains = self.browser.find_elements(By.TAG_NAME, "main")
+        scope = mains[0] if mains else self.browser
         for name, value in values.items():
-            element = self.find(By.NAME, name)
+            element = scope.find_element(By.NAME, name)
             kind = element.get_attribute("type")
             if element.tag_name == "select":
                 Select(element).select_by_visible_text(str(value))

@@ -42,6 +42,8 @@ def fill(driver, values: dict) -> None:
                 click(driver, element)
         elif kind == "date":
             driver.execute_script("arguments[0].value = arguments[1];", element, value)
+        elif kind == "file":
+            element.send_keys(str(value))
         else:
             element.clear()
             element.send_keys(str(value))
@@ -62,7 +64,9 @@ def test_register_activate_apply_return_revise_approve(
     url = live_server.url
     code = make_credit_code(8123)
 
-    # 1. the enterprise registers on the public page
+    # 1. the enterprise registers on the public page, with its 营业执照
+    licence = tmp_path / "营业执照.pdf"
+    licence.write_bytes(PDF_BYTES)
     browser.delete_all_cookies()
     browser.get(f"{url}/accounts/login/")
     click(browser, browser.find_element(By.LINK_TEXT, "企业用户注册"))
@@ -77,6 +81,8 @@ def test_register_activate_apply_return_revise_approve(
             "username": "xincailiao",
             "password1": ENTERPRISE_PASSWORD,
             "password2": ENTERPRISE_PASSWORD,
+            "legal_representative": "on",
+            "licence": licence,
         },
     )
     Select(browser.find_element(By.NAME, "town")).select_by_visible_text(town.name)
@@ -125,7 +131,10 @@ def test_register_activate_apply_return_revise_approve(
     wait_for(browser, lambda d: "材料已上传" in body(d))
     assert "营业执照.pdf" in browser.find_element(By.CSS_SELECTOR, "[data-testid=attachments]").text
     shot(browser, "4-draft-with-attachment")
-    confirm(browser, browser.find_element(By.ID, "submit-application"))
+    # the server checks everything before the confirmation page shows what will be submitted
+    click(browser, browser.find_element(By.LINK_TEXT, "检查并提交"))
+    wait_for(browser, lambda d: "已检查全部申报数据和材料，没有发现问题" in body(d))
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='确认提交']"))
     wait_for(browser, lambda d: "申报已提交" in body(d))
     application = Application.objects.get()
     assert application.status == "submitted"
@@ -151,7 +160,9 @@ def test_register_activate_apply_return_revise_approve(
     fill(browser, {"st_staff": "32", "org_score": "16"})
     submit(browser, browser.find_element(By.CSS_SELECTOR, "button[name=save]"))
     wait_for(browser, lambda d: "申报已保存为草稿" in body(d))
-    confirm(browser, browser.find_element(By.ID, "submit-application"))
+    click(browser, browser.find_element(By.LINK_TEXT, "检查并提交"))
+    wait_for(browser, lambda d: "没有发现问题" in body(d))
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='确认提交']"))
     wait_for(browser, lambda d: "申报已提交" in body(d))
 
     # 7. staff approve
