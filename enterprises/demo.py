@@ -19,8 +19,8 @@ from kejiju.choices import Level, Role
 from kejiju.codes import make_credit_code
 from kejiju.models import TechField, Town
 
-from .choices import InstitutionType, QualificationType, RecognitionKind
 from . import demo_reminders
+from .choices import InstitutionType, QualificationType, RecognitionKind
 from .models import Enterprise, Qualification, RDInstitution
 from .querysets import HNTE_VALIDITY_YEARS
 

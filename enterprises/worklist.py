@@ -9,7 +9,6 @@ from .choices import ApplicationStatus
 from .models import AccountRequest, Application, Enterprise, Qualification
 from .services import join_requests_for
 
-
 # The bureau sections whose staff see these items (kejiju.worklist); others see none
 SECTIONS = (Section.HIGH_TECH, Section.OFFICE)
 

@@ -207,7 +207,11 @@ def budget_problems(call: Call, budget: Budget) -> dict[str, list[str]]:
 def check_budget(call: Call, budget: Budget) -> None:
     missing = {
         name: [f"请填写{label}。"]
-        for name, label in (("total", "总预算"), ("self_raised", "自筹资金"), ("requested", "申请资助"))
+        for name, label in (
+            ("total", "总预算"),
+            ("self_raised", "自筹资金"),
+            ("requested", "申请资助"),
+        )
         if getattr(budget, name) is None
     }
     errors = missing or budget_problems(call, budget)
@@ -431,9 +435,7 @@ def save_draft(
         draft = ApplicationDraft.objects.select_for_update().get(pk=draft.pk)
         if draft.enterprise_id != enterprise.pk:
             raise ValidationError("只能修改本单位的申报草稿。")
-    draft.data = {
-        key: str(data.get(key) or "")[:DRAFT_VALUE_LIMIT] for key in DRAFT_FIELDS
-    }
+    draft.data = {key: str(data.get(key) or "")[:DRAFT_VALUE_LIMIT] for key in DRAFT_FIELDS}
     draft.save()
     kinds = set(call.required_attachment_list())
     documents = {k: v for k, v in (documents or {}).items() if v and k in kinds}

@@ -7,7 +7,6 @@ from kejiju.worklist import WorkItem
 from .models import DemoSite, MonthlyReport
 from .querysets import missing_reports, plans_needing_drill
 
-
 # The bureau sections whose staff see these items (kejiju.worklist); others see none
 SECTIONS = (Section.SEISMIC, Section.OFFICE)
 
