@@ -8,9 +8,14 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
 
-from kejiju.notifications.registry import Due, Reminder, expert_user_ids, staff_ids
+from kejiju.notifications.registry import (
+    Due,
+    Reminder,
+    expert_user_ids,
+    staff_ids,
+    start_of_day_before,
+)
 
 from .choices import MemberRole, ResponseKind
 from .models import DrawMember
@@ -28,17 +33,13 @@ def _on_panel():
     )
 
 
-def _start(today: dt.date, days: int):
-    """The start of the day ``days`` days before ``today``, as an aware datetime: a place
-    drawn before it has waited more than ``days`` whole days."""
-    day = today - dt.timedelta(days=days)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def place_not_answered(today: dt.date):
     """A drawn place (or a backup called in) with no answer after two days: the expert and the
     staff who run the pool."""
-    cutoff, oldest = _start(today, ANSWER_DAYS), _start(today, LOOKBACK_DAYS)
+    cutoff, oldest = (
+        start_of_day_before(today, ANSWER_DAYS),
+        start_of_day_before(today, LOOKBACK_DAYS),
+    )
     rows = list(
         _on_panel()
         .filter(responses__isnull=True)
@@ -65,7 +66,10 @@ def place_not_answered(today: dt.date):
 def review_not_scored(today: dt.date):
     """An expert accepted the place and has not submitted the scores after ``REVIEW_DAYS``
     days: the expert, and the staff, who call in the backup as for a declined place."""
-    cutoff, oldest = _start(today, REVIEW_DAYS), _start(today, LOOKBACK_DAYS)
+    cutoff, oldest = (
+        start_of_day_before(today, REVIEW_DAYS),
+        start_of_day_before(today, LOOKBACK_DAYS),
+    )
     rows = list(
         _on_panel()
         .filter(responses__kind=ResponseKind.ACCEPTED)

@@ -10,7 +10,14 @@ from django.db.models import Count
 from django.urls import reverse
 
 from kejiju.choices import Section
-from kejiju.notifications.registry import Due, Kind, Reminder, enterprise_user_ids, staff_ids
+from kejiju.notifications.registry import (
+    Due,
+    Kind,
+    Reminder,
+    enterprise_user_ids,
+    staff_ids,
+    start_of_day_before,
+)
 
 from .choices import Stage
 from .models import Call, Objection, Project, TaskBook
@@ -53,11 +60,7 @@ def task_book_due(today: dt.date):
     """A 任务书 (or a new version after a change) opened more than ``TASK_BOOK_DAYS`` days ago
     and still not submitted by the enterprise (being filled in, or returned for revision): no
     money is paid before it is signed."""
-    from django.utils import timezone
-
-    cutoff = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=TASK_BOOK_DAYS), dt.time.min)
-    )
+    cutoff = start_of_day_before(today, TASK_BOOK_DAYS)
     oldest = cutoff - dt.timedelta(days=LOOKBACK_DAYS)
     books = list(
         TaskBook.objects.filter(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django.db.models import Model
@@ -94,6 +94,14 @@ def stage(
 
 
 # ---- whom to tell: one query each, whatever the number of records ------------------------------
+
+
+def start_of_day_before(today: date, days: int) -> datetime:
+    """The start of the day ``days`` days before ``today``, as an aware datetime: a record made
+    before it has waited more than ``days`` whole days."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
 
 
 def staff_ids(*sections: str) -> list[int]:
